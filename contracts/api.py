@@ -1,0 +1,180 @@
+"""The contracts API: create, list, read as of a day, amend, export terms, simulate."""
+
+import json
+
+from flask import Response, request, url_for
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from contracts import service
+from contracts.engine.errors import InputError
+from contracts.engine.settle import dumps_answer, settle
+from contracts.schemas import (
+    AmendmentSchema,
+    AsOfSchema,
+    ContractSchema,
+    ContractSummarySchema,
+    VersionSchema,
+)
+from contracts.access import visible_contract, visible_contracts_query
+from sib.access import current_actor, guard
+from sib.extensions import db
+from sib.problems import ServiceError
+
+blp = Blueprint(
+    "contracts", __name__, url_prefix="/api/v1/contracts", description="Contracts and their terms"
+)
+
+TERMS_BODY = {
+    "required": True,
+    "content": {
+        "application/json": {
+            "schema": {
+                "type": "object",
+                "description": "A terms document (sib-terms/1), see docs/terms.md",
+            }
+        }
+    },
+}
+
+
+def contract_view(contract, version) -> dict:
+    """The contract as it reads in a given version."""
+    return {
+        "reference": contract.reference,
+        "title": contract.title,
+        "currency": contract.currency,
+        "status": contract.status,
+        "version": version,
+        "parties": version.parties,
+        "metrics": version.metrics,
+        "periods": version.periods,
+        "terms": version.terms,
+    }
+
+
+def json_body() -> tuple[object, str]:
+    """The request's JSON body and its exact text, or a 400 problem."""
+    text = request.get_data(as_text=True)
+    try:
+        return json.loads(text), text
+    except ValueError as error:
+        raise ServiceError(
+            "The request body is not valid JSON.", [("$", str(error))], status=400
+        ) from error
+
+
+@blp.route("")
+class Contracts(MethodView):
+    @guard("contract.list")
+    @blp.response(200, ContractSummarySchema(many=True))
+    @blp.paginate()
+    def get(self, pagination_parameters):
+        """List the contracts you may see."""
+        query = visible_contracts_query(current_actor())
+        pagination_parameters.item_count = db.session.scalar(
+            query.with_only_columns(db.func.count()).order_by(None)
+        )
+        return db.session.scalars(
+            query.limit(pagination_parameters.page_size).offset(
+                pagination_parameters.first_item
+            )
+        ).all()
+
+    @guard("contract.create")
+    @blp.doc(requestBody=TERMS_BODY)
+    @blp.response(201, ContractSchema)
+    def post(self):
+        """Create a contract from a terms document."""
+        document, text = json_body()
+        contract = service.import_contract(document, current_actor(), text=text)
+        db.session.commit()
+        location = url_for("contracts.Contract", reference=contract.reference)
+        return contract_view(contract, contract.versions[-1]), 201, {"Location": location}
+
+
+@blp.route("/<reference>")
+class Contract(MethodView):
+    @guard("contract.read")
+    @blp.arguments(AsOfSchema, location="query")
+    @blp.response(200, ContractSchema)
+    def get(self, args, reference):
+        """Read a contract as in force today, or on `as_of`."""
+        contract = visible_contract(reference)
+        return contract_view(contract, service.version_in_force(contract, args.get("as_of")))
+
+
+@blp.route("/<reference>/versions")
+class Versions(MethodView):
+    @guard("contract.read")
+    @blp.response(200, VersionSchema(many=True))
+    def get(self, reference):
+        """List every version of a contract's terms, oldest first."""
+        return visible_contract(reference).versions
+
+    @guard("contract.amend")
+    @blp.arguments(AmendmentSchema)
+    @blp.response(201, VersionSchema)
+    def post(self, args, reference):
+        """Amend a contract: a new version; earlier versions never change."""
+        contract = visible_contract(reference)
+        version = service.amend_contract(
+            contract, args["terms"], args["effective_from"], args["reason"], current_actor()
+        )
+        db.session.commit()
+        location = url_for(
+            "contracts.VersionTerms", reference=reference, number=version.number
+        )
+        return version, 201, {"Location": location}
+
+
+@blp.route("/<reference>/terms")
+class CurrentTerms(MethodView):
+    @guard("contract.read")
+    @blp.arguments(AsOfSchema, location="query")
+    @blp.response(200, description="The terms document exactly as imported")
+    def get(self, args, reference):
+        """Export the terms document in force today, or on `as_of`."""
+        contract = visible_contract(reference)
+        return _terms_response(service.version_in_force(contract, args.get("as_of")))
+
+
+@blp.route("/<reference>/versions/<int:number>/terms")
+class VersionTerms(MethodView):
+    @guard("contract.read")
+    @blp.response(200, description="The terms document exactly as imported")
+    def get(self, reference, number):
+        """Export the terms document of one version."""
+        contract = visible_contract(reference)
+        return _terms_response(service.version_by_number(contract, number))
+
+
+def _terms_response(version) -> Response:
+    return Response(version.document, mimetype="application/json")
+
+
+@blp.route("/<reference>/simulate")
+class Simulate(MethodView):
+    @guard("contract.simulate")
+    @blp.arguments(AsOfSchema, location="query")
+    @blp.doc(
+        requestBody={
+            "required": True,
+            "content": {"application/json": {"schema": {"type": "object"}}},
+            "description": "An outcome values document (TERMS.md, Outcome values)",
+        }
+    )
+    @blp.response(200, description="The engine's answer; nothing is stored")
+    def post(self, args, reference):
+        """Run the payment engine on posted outcome values; nothing is stored."""
+        contract = visible_contract(reference)
+        version = service.version_in_force(contract, args.get("as_of"))
+        values, _ = json_body()
+        try:
+            answer = settle(json.loads(version.document), values)
+        except InputError as error:
+            raise ServiceError(
+                f"The outcome values have {len(error.problems)} problem(s).",
+                [(p.path, p.message) for p in error.problems],
+            ) from error
+        return Response(dumps_answer(answer), mimetype="application/json")

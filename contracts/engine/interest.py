@@ -1,0 +1,131 @@
+"""What investors are owed at a date: drawn principal and the return their tranche allows (pure)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from contracts.engine.inputs import Drawdown
+from contracts.engine.model import Contract, Investor, Tranche
+from contracts.engine.money import round_minor
+
+ZERO = Decimal(0)
+DAYS_A_YEAR = Decimal(365)  # TERMS.md: (to - from) days over 365, also in leap years
+
+
+@dataclass
+class Position:
+    """One investor's account: its drawdowns and what it has received so far."""
+
+    investor: Investor
+    drawdowns: list[Drawdown]
+    repayments: list[tuple[dt.date, Decimal]] = field(default_factory=list)  # principal
+    principal_received: Decimal = ZERO
+    return_received: Decimal = ZERO
+
+    def drawn_by(self, on: dt.date) -> Decimal:
+        """Return the principal drawn on or before ``on``."""
+        return sum((d.amount for d in self.drawdowns if d.on <= on), ZERO)
+
+    def receive(self, on: dt.date, principal: Decimal, ret: Decimal) -> None:
+        """Record a distribution of principal and return on ``on``."""
+        self.principal_received += principal
+        self.return_received += ret
+        if principal:
+            self.repayments.append((on, principal))
+
+
+def accrued_interest(rate: Decimal, position: Position, on: dt.date) -> Decimal:
+    """Return simple interest on outstanding principal up to ``on``, unrounded.
+
+    Interest runs from each drawdown date (and each later payment date, when repaid principal
+    stops accruing) to ``on``; a drawdown on a payment date counts before its distribution.
+
+    Args:
+        rate: the annual rate as a fraction (``0.06`` is 6 %).
+        position: the investor's drawdowns and principal repayments.
+        on: the date interest is accrued to.
+
+    Returns:
+        The interest, ``rate * sum(outstanding * days) / 365``.
+    """
+    events = [(d.on, 0, d.amount) for d in position.drawdowns if d.on <= on]
+    events += [(when, 1, -paid) for when, paid in position.repayments if when <= on]
+    events.sort(key=lambda e: (e[0], e[1]))
+    outstanding, day_sum, last = ZERO, ZERO, None
+    for when, _, change in events:
+        if last is not None:
+            day_sum += outstanding * (when - last).days
+        outstanding, last = outstanding + change, when
+    if last is not None:
+        day_sum += outstanding * (on - last).days
+    return rate * day_sum / DAYS_A_YEAR
+
+
+def return_allowed(contract: Contract, tranche: Tranche, position: Position, on: dt.date):
+    """Return the most return the tranche's cap allows to ``on`` (None when uncapped).
+
+    Args:
+        contract: for the currency's minor unit and the rounding mode.
+        tranche: the investor's tranche.
+        position: the investor's account.
+        on: the date.
+
+    Returns:
+        The return allowed in whole minor units, or None for an ``uncapped`` tranche.
+    """
+    if tranche.cap_kind == "uncapped":
+        return None
+    if tranche.cap_kind == "annual_rate":
+        exact = accrued_interest(tranche.rate, position, on)
+    elif tranche.cap_kind == "total":
+        exact = tranche.rate * position.drawn_by(on)
+    else:
+        exact = ZERO
+    return round_minor(exact, contract.exponent, contract.rounding)
+
+
+def owed(contract: Contract, tranche: Tranche, position: Position, on: dt.date):
+    """Return what an investor can still receive at ``on``: ``(principal, return or None)``.
+
+    Args:
+        contract: the contract.
+        tranche: the investor's tranche.
+        position: the investor's account.
+        on: the payment date.
+
+    Returns:
+        Outstanding drawn principal and the return still allowed (None: no limit). An
+        investor with nothing drawn is owed nothing.
+    """
+    drawn = position.drawn_by(on)
+    if drawn <= 0:
+        return ZERO, ZERO
+    principal = max(drawn - position.principal_received, ZERO)
+    allowed = return_allowed(contract, tranche, position, on)
+    if allowed is None:
+        return principal, None
+    return principal, max(allowed - position.return_received, ZERO)
+
+
+def capacity(contract: Contract, positions: list[Position], on: dt.date) -> Decimal | None:
+    """Return what all investors can still receive at ``on`` (None when unlimited).
+
+    Args:
+        contract: the contract.
+        positions: every investor's account.
+        on: the payment date.
+
+    Returns:
+        The sum of outstanding principal and allowed return, or None if any investor with
+        drawn principal is in an ``uncapped`` tranche.
+    """
+    tranches = {t.name: t for t in contract.tranches}
+    total = ZERO
+    for position in positions:
+        principal, ret = owed(contract, tranches[position.investor.tranche], position, on)
+        if ret is None:
+            return None
+        total += principal + ret
+    return total

@@ -1,0 +1,108 @@
+"""Reading metric values and turning them into measures: value, change, relative change (pure)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from contracts.engine.inputs import Outcomes
+from contracts.engine.model import Contract, Measure
+from contracts.engine.participants import counted_rows, first_row_indexes
+
+
+@dataclass(frozen=True)
+class Reading:
+    """A measure, or None with the reason it has no value."""
+
+    value: Decimal | None
+    missing: str = ""
+
+
+def reaches(measure: Decimal, at: Decimal, higher_is_better: bool) -> bool:
+    """Whether ``measure`` is at least as good as ``at``.
+
+    Args:
+        measure: the figure compared.
+        at: the threshold.
+        higher_is_better: the measure's orientation.
+
+    Returns:
+        ``measure >= at`` when higher is better, else ``measure <= at``.
+    """
+    return measure >= at if higher_is_better else measure <= at
+
+
+class Readings:
+    """Metric values of one settlement, read per period (alone or summed to date)."""
+
+    def __init__(self, contract: Contract, outcomes: Outcomes) -> None:
+        self.contract = contract
+        self.outcomes = outcomes
+        self.labels = [p.label for p in contract.periods]
+        self.firsts = first_row_indexes(outcomes.rows)
+        self._counts: dict[tuple[str, int, bool], Decimal] = {}
+
+    def is_higher_better(self, metric: str, measure: Measure) -> bool:
+        """Whether bigger is better for this measure of this metric (TERMS.md "Better")."""
+        return measure.kind != "value" or self.contract.metrics[metric].higher_is_better
+
+    def rows(self, metric: str, index: int, repeatable: bool, cumulative: bool):
+        """Return the counted rows of a participant-level metric in a period (or to date)."""
+        labels = self.labels[: index + 1] if cumulative else [self.labels[index]]
+        return counted_rows(self.outcomes.rows, self.firsts, metric, labels, repeatable)
+
+    def value(self, metric: str, index: int, repeatable: bool = False) -> Decimal | None:
+        """Return the metric's value in one period (a count of rows when participant-level)."""
+        if self.contract.metrics[metric].participant_level:
+            key = (metric, index, repeatable)
+            if key not in self._counts:
+                rows = self.rows(metric, index, repeatable, cumulative=False)
+                self._counts[key] = Decimal(len(rows))
+            return self._counts[key]
+        return self.outcomes.values.get(self.labels[index], {}).get(metric)
+
+    def summed(self, metric: str, index: int, repeatable: bool = False) -> Decimal | None:
+        """Return the metric's values summed to date, or None without a value in the period."""
+        if self.value(metric, index, repeatable) is None:
+            return None
+        parts = (self.value(metric, i, repeatable) for i in range(index + 1))
+        return sum((v for v in parts if v is not None), Decimal(0))
+
+    def measure(
+        self,
+        metric: str,
+        measure: Measure,
+        index: int,
+        cumulative: bool = False,
+        repeatable: bool = False,
+    ) -> Reading:
+        """Return a measure of a metric in a period, or why it has none.
+
+        Args:
+            metric: the metric code.
+            measure: value, change or relative_change with its baseline.
+            index: the period's position.
+            cumulative: sum the metric (and a baseline metric) over periods to date.
+            repeatable: count every participant row, not first rows only.
+
+        Returns:
+            The Reading.
+        """
+        read = self.summed if cumulative else self.value
+        v = read(metric, index, repeatable)
+        label = self.labels[index]
+        if v is None:
+            return Reading(None, f"{metric} has no value in period {label}")
+        if measure.kind == "value":
+            return Reading(v)
+        b = measure.baseline
+        if measure.baseline_metric is not None:
+            b = read(measure.baseline_metric, index)
+            if b is None:
+                return Reading(None, f"baseline {measure.baseline_metric} has no value in {label}")
+        change = v - b if self.contract.metrics[metric].higher_is_better else b - v
+        if measure.kind == "change":
+            return Reading(change)
+        if b == 0:
+            return Reading(None, "the baseline is 0, so there is no relative change")
+        return Reading(100 * change / b)

@@ -1,0 +1,194 @@
+"""Settling one period: evaluate its terms, apply the seven steps, pay out (pure)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from contracts.engine.caps import cap_per_period, group_cap, reduce_pro_rata
+from contracts.engine.evaluate import Context, TermRun, evaluate
+from contracts.engine.interest import capacity
+from contracts.engine.ledger import Ledger
+from contracts.engine.model import Period
+from contracts.engine.money import format_decimal as fmt
+from contracts.engine.money import round_minor
+from contracts.engine.participants import apply_participant_cap
+from contracts.engine.payers import apply_yearly_cap, held_total, split_term
+from contracts.engine.waterfall import Distribution, distribute
+
+ZERO = Decimal(0)
+UNLIMITED = Decimal("Infinity")
+
+
+@dataclass(frozen=True)
+class PeriodResult:
+    """A settled period: its term records, what each payer owes, and where the money went."""
+
+    period: Period
+    runs: list[TermRun]
+    payers: dict[str, Decimal]
+    held_back: dict[str, Decimal]
+    distribution: Distribution
+
+
+def settle_period(ledger: Ledger, index: int) -> PeriodResult:
+    """Settle the period at ``index``, updating the ledger for the periods after it.
+
+    Args:
+        ledger: the settlement's state after the earlier periods.
+        index: the period's position in the contract.
+
+    Returns:
+        The PeriodResult.
+    """
+    contract = ledger.contract
+    period = contract.periods[index]
+    terms = [t for t in contract.terms if t.applies_in(period.label)]
+    if contract.terminated_on is not None and period.payment_on > contract.terminated_on:
+        return _terminated(ledger, index, terms)
+    room = _investor_room(ledger, period)
+    runs = _evaluate_all(ledger, index, terms, room)
+    _participant_pass(ledger, runs)
+    _steps_one_to_three(ledger, runs)
+    paying = [r for r in runs if r.pays]
+    _step_four(ledger, paying)
+    if contract.investors and contract.surplus == "retained":
+        reduce_pro_rata(paying, room, contract.exponent, "investor capacity")
+    for run in runs:
+        ledger.earned[run.term.id] += run.amount
+        ledger.memory[run.term.group] += run.amount
+        ledger.total += run.amount
+    payers, held = _steps_six_seven(ledger, period, runs)
+    distribution = _pay_out(ledger, period, sum(payers.values(), ZERO))
+    return PeriodResult(period, runs, payers, held, distribution)
+
+
+def _investor_room(ledger: Ledger, period: Period) -> Decimal:
+    # Step 5's capacity: what investors can still receive, less amounts held back by yearly caps.
+    room = capacity(ledger.contract, ledger.positions, period.payment_on)
+    if room is None:
+        return UNLIMITED
+    return max(room - held_total(ledger.books), ZERO)
+
+
+def _evaluate_all(ledger: Ledger, index: int, terms, room: Decimal) -> list[TermRun]:
+    # `before` is what earlier terms of the period evaluated to before step 1, for price steps
+    # until "investors_repaid"; a cumulative term counts net of its group's memory then.
+    runs, before, group_memory = [], ZERO, dict(ledger.memory)
+    for term in terms:
+        valued = ledger.valued.get(term.id, {})
+        ctx = Context(index, ledger.earned[term.id], room - before, valued)
+        run = evaluate(ledger.readings, term, ctx)
+        if run.pays:
+            figure = run.result + sum((e.value for e in run.events), ZERO)
+            if term.cumulative:
+                figure -= group_memory[term.group]
+            group_memory[term.group] += figure
+            before += figure
+        runs.append(run)
+    return runs
+
+
+def _participant_pass(ledger: Ledger, runs: list[TermRun]) -> None:
+    events = [e for r in runs if r.pays for e in r.events]
+    cap = ledger.contract.per_participant
+    cut, _ = apply_participant_cap(events, cap, ledger.participant_paid)
+    by_term = {r.term.index: r for r in runs}
+    for before, after in zip(events, cut, strict=True):
+        run = by_term[after.term_index]
+        run.result += after.value
+        if run.term.cumulative:
+            ledger.valued.setdefault(run.term.id, {})[after.row.index] = after.value
+        if after.value < before.value:
+            run.caps.append(
+                f"per_participant cap {fmt(cap)} bound for {after.row.participant} "
+                f"(cut {fmt(before.value - after.value)})"
+            )
+    for run in runs:
+        if run.pays and run.units is not None:
+            name = "cumulative value" if run.term.cumulative else "value"
+            run.clause = (
+                f"{name} {fmt(run.measure)}: {run.units} participant(s) counted as units "
+                f"(pays {fmt(run.result)})"
+            )
+
+
+def _steps_one_to_three(ledger: Ledger, runs: list[TermRun]) -> None:
+    contract, memory = ledger.contract, dict(ledger.memory)
+    for run in runs:
+        if not run.pays:
+            continue
+        group = run.term.group
+        run.amount = run.result
+        if run.term.cumulative:
+            run.amount = run.result - memory[group]
+            run.notes.append(f"less {fmt(memory[group])} already earned by its group")
+        cap_per_period(run)
+        group_cap(run, ledger.group_caps.get(group), memory[group])
+        run.amount = round_minor(run.amount, contract.exponent, contract.rounding)
+        memory[group] += run.amount
+
+
+def _step_four(ledger: Ledger, paying: list[TermRun]) -> None:
+    contract = ledger.contract
+    if contract.outcome_total is None:
+        return
+    left = round_minor(contract.outcome_total - ledger.total, contract.exponent, contract.rounding)
+    name = f"caps.outcome_total {fmt(contract.outcome_total)}"
+    reduce_pro_rata(paying, left, contract.exponent, name)
+
+
+def _steps_six_seven(ledger: Ledger, period: Period, runs: list[TermRun]):
+    contract = ledger.contract
+    dues = {payer: ZERO for payer in contract.payers}
+    parts = {}
+    for run in runs:
+        if run.pays:
+            parts[run.term.id] = split_term(contract, run.term, period.label, run.amount)
+            for payer, part in parts[run.term.id].items():
+                dues[payer] = dues.get(payer, ZERO) + part
+    owed, held = {}, {}
+    for payer in contract.payers:
+        cap = contract.yearly_caps.get(payer)
+        book = ledger.books[payer]
+        owed[payer], moved = apply_yearly_cap(book, dues[payer], period.payment_on.year, cap)
+        if moved > 0:
+            held[payer] = moved
+            _note_yearly_cap(runs, parts, payer, cap, moved)
+    return owed, held
+
+
+def _note_yearly_cap(runs, parts, payer: str, cap: Decimal, moved: Decimal) -> None:
+    for run in runs:
+        if parts.get(run.term.id, {}).get(payer, ZERO) > 0:
+            run.caps.append(f"{payer}'s yearly_cap {fmt(cap)} bound ({fmt(moved)} held back)")
+
+
+def _pay_out(ledger: Ledger, period: Period, money: Decimal) -> Distribution:
+    contract = ledger.contract
+    if not contract.investors:
+        return Distribution({}, money)
+    paid = distribute(contract, ledger.positions, money, period.payment_on)
+    for org, (principal, ret) in paid.investors.items():
+        if principal + ret > 0:
+            ledger.flows[org].append((period.payment_on, principal + ret))
+    return paid
+
+
+def _terminated(ledger: Ledger, index: int, terms) -> PeriodResult:
+    contract = ledger.contract
+    period = contract.periods[index]
+    for book in ledger.books.values():
+        book.held = {}  # TERMS.md: what yearly caps still hold back is dropped at termination
+    runs = []
+    for term in terms:
+        run = evaluate(ledger.readings, term, Context(index, ZERO, ZERO, {}))
+        run.pays, run.amount, run.notes, run.caps = False, ZERO, [], []
+        run.clause = (
+            f"not paid: the contract was terminated on {contract.terminated_on}, before this "
+            f"period's payment date {period.payment_on}"
+        )
+        runs.append(run)
+    zero_investors = {inv.org: (ZERO, ZERO) for inv in contract.investors}
+    payers = {payer: ZERO for payer in contract.payers}
+    return PeriodResult(period, runs, payers, {}, Distribution(zero_investors, ZERO))

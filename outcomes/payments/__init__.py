@@ -1,0 +1,1 @@
+"""Payment runs: drawdowns, settling a period with the engine, approvals and settlement."""

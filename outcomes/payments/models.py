@@ -1,0 +1,153 @@
+"""Database models of what is owed: drawdowns, payment runs, their lines, payers and investors."""
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import (
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from contracts.models import Contract, ContractVersion, Organisation
+from sib.dbtypes import Money
+from sib.extensions import db
+
+RUN_STATUSES = ("draft", "approved", "settled", "superseded")
+LINE_KINDS = ("payment", "adjustment")
+
+
+class Drawdown(db.Model):
+    """An investor's capital call: money paid in on a date."""
+
+    __tablename__ = "drawdowns"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contract_id: Mapped[int] = mapped_column(ForeignKey("contracts.id"), index=True)
+    investor_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    drawn_on: Mapped[date] = mapped_column(Date)
+    #: capital drawn, in the contract currency
+    amount: Mapped[Decimal] = mapped_column(Money())
+    created_by: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+    investor: Mapped[Organisation] = relationship()
+
+    __table_args__ = (CheckConstraint("amount > 0", name="amount_positive"),)
+
+
+class PaymentRun(db.Model):
+    """One settlement of a contract through a period; approved runs never change."""
+
+    __tablename__ = "payment_runs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contract_id: Mapped[int] = mapped_column(ForeignKey("contracts.id"), index=True)
+    period_label: Mapped[str] = mapped_column(String(80))
+    #: the terms version the engine ran on
+    version_id: Mapped[int] = mapped_column(ForeignKey("contract_versions.id"))
+    #: the engine's input document exactly as settled (JSON text, sorted keys)
+    input_document: Mapped[str] = mapped_column(Text)
+    #: SHA-256 of terms and input (TERMS.md); the same inputs give the same run
+    digest: Mapped[str] = mapped_column(String(64))
+    #: the engine's answer (JSON text, sorted keys)
+    answer: Mapped[str] = mapped_column(Text)
+    #: what this run owes per period: {period: {"payers": {...}, "investors": {...},
+    #: "provider": "..."}}, decimal strings; approved runs summed give the approved position
+    allocation: Mapped[str] = mapped_column(Text)
+    #: fingerprint of the approved position the run's differences were taken against
+    basis: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(20), default="draft")
+    created_by: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    approved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    settled_on: Mapped[date | None] = mapped_column(Date)
+    settlement_reference: Mapped[str | None] = mapped_column(String(200))
+    settled_by: Mapped[str | None] = mapped_column(String(200))
+
+    contract: Mapped[Contract] = relationship()
+    version: Mapped[ContractVersion] = relationship()
+    lines: Mapped[list["RunLine"]] = relationship(
+        cascade="all, delete-orphan", order_by="RunLine.position"
+    )
+    payers: Mapped[list["RunPayer"]] = relationship(
+        cascade="all, delete-orphan", order_by="RunPayer.position"
+    )
+    investors: Mapped[list["RunInvestor"]] = relationship(
+        cascade="all, delete-orphan", order_by="RunInvestor.position"
+    )
+
+    __table_args__ = (
+        UniqueConstraint("contract_id", "digest"),
+        CheckConstraint(
+            "status IN (" + ", ".join(f"'{s}'" for s in RUN_STATUSES) + ")", name="status"
+        ),
+    )
+
+
+class RunLine(db.Model):
+    """What one term earned in one period: in full (`payment`) or as a difference (`adjustment`)."""
+
+    __tablename__ = "run_lines"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("payment_runs.id"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    period_label: Mapped[str] = mapped_column(String(80))
+    kind: Mapped[str] = mapped_column(String(20))
+    term_id: Mapped[str] = mapped_column(String(80))
+    #: the term's measure as the engine wrote it (unrounded decimal text), None without a value
+    measure: Mapped[str | None] = mapped_column(String(80))
+    #: the term's amount, or for an adjustment the new amount minus the approved one
+    amount: Mapped[Decimal] = mapped_column(Money())
+    explanation: Mapped[str] = mapped_column(Text)
+
+    __table_args__ = (
+        CheckConstraint(
+            "kind IN (" + ", ".join(f"'{k}'" for k in LINE_KINDS) + ")", name="kind"
+        ),
+    )
+
+
+class RunPayer(db.Model):
+    """What one outcome payer owes in a run, and its approval of that share."""
+
+    __tablename__ = "run_payers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("payment_runs.id"), index=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    #: owed in this run, payments and adjustments together, in the contract currency
+    amount: Mapped[Decimal] = mapped_column(Money())
+    approved_by: Mapped[str | None] = mapped_column(String(200))
+    approved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    organisation: Mapped[Organisation] = relationship()
+
+    __table_args__ = (UniqueConstraint("run_id", "organisation_id"),)
+
+
+class RunInvestor(db.Model):
+    """What one investor receives in a run: principal and return."""
+
+    __tablename__ = "run_investors"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("payment_runs.id"), index=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    #: principal repaid in this run, in the contract currency
+    principal: Mapped[Decimal] = mapped_column(Money())
+    #: return paid in this run, in the contract currency
+    return_amount: Mapped[Decimal] = mapped_column(Money())
+
+    organisation: Mapped[Organisation] = relationship()
+
+    __table_args__ = (UniqueConstraint("run_id", "organisation_id"),)

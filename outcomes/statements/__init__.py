@@ -1,0 +1,1 @@
+"""Investor and payer statements, as JSON and as Excel workbooks."""

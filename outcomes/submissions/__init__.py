@@ -1,0 +1,1 @@
+"""Outcome submissions: uploaded workbooks, their stored figures, verification and figures in force."""

@@ -1,0 +1,242 @@
+"""Verbs on submissions: ingest a workbook, verify or dispute it; each audits, flushes, never commits."""
+
+import hashlib
+import json
+import logging
+from collections.abc import Callable, Iterable, Iterator
+from datetime import UTC, datetime
+from itertools import islice
+
+from sqlalchemy import insert, select
+from sqlalchemy.exc import IntegrityError
+
+from contracts.models import Contract, ContractVersion
+from contracts.service import version_in_force
+from outcomes.submissions.figures import verification_required
+from outcomes.submissions.models import OutcomeRecord, ParticipantRecord, Submission
+from outcomes.submissions.settings import IngestSettings
+from outcomes.submissions.supersede import mark_superseded
+from outcomes.workbook.catalogue import Catalogue, catalogue_from_terms
+from outcomes.workbook.parse import ParsedWorkbook, parse_workbook
+from outcomes.workbook.results import RowError, row_error
+from sib import audit
+from sib.actor import Actor
+from sib.extensions import db
+from sib.problems import ConflictError, NotFoundError, ServiceError
+
+logger = logging.getLogger(__name__)
+#: rows per INSERT executemany: large enough to amortise round trips, small enough for memory
+CHUNK_ROWS = 20_000
+#: decimals a stored value keeps (the column is NUMERIC(38, 12) on PostgreSQL)
+MAX_DECIMALS = 12
+MAX_INTEGER_DIGITS = 26
+Progress = Callable[[int], None]
+
+
+def catalogue_for(version: ContractVersion) -> Catalogue:
+    """What a workbook for this version may name, from the terms document as imported."""
+    # The stored text, not the loaded terms: x_areas is an extension that loading drops.
+    return catalogue_from_terms(json.loads(version.document))
+
+
+def submission_of(contract: Contract, submission_id: int) -> Submission:
+    """A submission of this contract, or 404 (another contract's submission does not exist here)."""
+    submission = db.session.scalar(
+        select(Submission).where(Submission.id == submission_id, Submission.contract_id == contract.id)
+    )
+    if submission is None:
+        raise NotFoundError(f"Contract {contract.reference} has no submission {submission_id}.")
+    return submission
+
+
+def submission_by_digest(contract: Contract, sha256: str) -> Submission | None:
+    """The submission of this exact file for this contract, if it was uploaded before."""
+    return db.session.scalar(
+        select(Submission).where(Submission.contract_id == contract.id, Submission.sha256 == sha256)
+    )
+
+
+def ingest_file(
+    contract: Contract,
+    file_name: str,
+    data: bytes,
+    actor: Actor,
+    source: str = "upload",
+    *,
+    settings: IngestSettings,
+    progress: Progress | None = None,
+) -> tuple[Submission, bool]:
+    """Read, check and store one workbook; the same file again returns the stored submission.
+
+    Returns (submission, created). A file with problems is stored as a rejected submission only
+    (with its errors); a refused file (not an .xlsx, too large, ...) raises its WorkbookError and
+    stores nothing.
+    """
+    digest = hashlib.sha256(data).hexdigest()
+    existing = submission_by_digest(contract, digest)
+    if existing is not None:
+        return existing, False
+    version = version_in_force(contract)
+    parsed = parse_workbook(
+        data, catalogue_for(version), pseudonym_key=settings.pseudonym_key, limits=settings.limits
+    )
+    errors = parsed.errors or tuple(_storage_errors(parsed))
+    submission = _new_submission(contract, version, file_name, data, digest, actor, source)
+    _describe(submission, parsed, errors)
+    try:
+        with db.session.begin_nested():
+            db.session.add(submission)
+            db.session.flush()
+    except IntegrityError:
+        # Another upload of the same file committed first: answer with that one.
+        existing = submission_by_digest(contract, digest)
+        if existing is None:
+            raise
+        return existing, False
+    if not errors:
+        _store_rows(submission.id, parsed, progress)
+    _record_ingest(submission, actor, len(errors))
+    if not errors and not verification_required(version):
+        mark_superseded(contract, actor)
+    return submission, True
+
+
+def _new_submission(contract, version, file_name, data, digest, actor, source) -> Submission:
+    return Submission(
+        contract_id=contract.id,
+        version_id=version.id,
+        file_name=file_name[:255],
+        sha256=digest,
+        size=len(data),
+        uploaded_by=actor.label,
+        uploaded_by_organisation_id=actor.organisation_id,
+        uploaded_at=datetime.now(UTC),
+        source=source,
+        content=data,
+    )
+
+
+def _describe(submission: Submission, parsed: ParsedWorkbook, errors) -> None:
+    submission.status = "rejected" if errors else "validated"
+    submission.row_counts = json.dumps(parsed.row_counts, sort_keys=True)
+    submission.extra_columns = json.dumps([list(pair) for pair in parsed.extra_columns])
+    submission.errors = json.dumps([_error_json(e) for e in errors]) if errors else None
+
+
+def _error_json(error: RowError) -> dict:
+    return {
+        "sheet": error.sheet,
+        "row": error.row,
+        "column": error.column,
+        "cell": error.cell,
+        "value": error.value,
+        "message": error.message,
+        "reason": error.reason,
+    }
+
+
+def stored_errors(submission: Submission) -> list[RowError]:
+    """The problems found in a rejected submission, as the reader reported them."""
+    return [RowError(**entry) for entry in json.loads(submission.errors or "[]")]
+
+
+def _storage_errors(parsed: ParsedWorkbook) -> Iterator[RowError]:
+    # The reader accepts any exact decimal; the column keeps 12 decimals and 26 integer digits.
+    for row in parsed.values:
+        sign, digits, exponent = row.value.as_tuple()
+        if -exponent > MAX_DECIMALS or len(digits) + exponent > MAX_INTEGER_DIGITS:
+            yield row_error(
+                _values_sheet(parsed), row.row, "Value", format(row.value, "f"),
+                f"has more digits than can be stored; write at most {MAX_DECIMALS} decimals "
+                f"and {MAX_INTEGER_DIGITS} digits before the decimal point.",
+            )  # fmt: skip
+
+
+def _values_sheet(parsed: ParsedWorkbook) -> str:
+    return next((name for name in parsed.row_counts if name.casefold() in ("values", "värden")),
+                "Values")  # fmt: skip
+
+
+def _store_rows(submission_id: int, parsed: ParsedWorkbook, progress: Progress | None) -> None:
+    values = (
+        {"submission_id": submission_id, "metric": v.metric, "period": v.period, "area": v.area,
+         "value": v.value, "comment": v.comment, "source_row": v.row}
+        for v in parsed.values
+    )  # fmt: skip
+    participants = (
+        {"submission_id": submission_id, "pseudonym": p.pseudonym, "metric": p.metric,
+         "period": p.period, "area": p.area, "achieved_on": p.achieved_on, "source_row": p.row}
+        for p in parsed.participants
+    )  # fmt: skip
+    insert_rows(OutcomeRecord, values, progress)
+    insert_rows(ParticipantRecord, participants, progress)
+
+
+def insert_rows(model, rows: Iterable[dict], progress: Progress | None = None) -> None:
+    """Insert rows with Core executemany in chunks, never one ORM object at a time."""
+    statement = insert(model.__table__)
+    iterator = iter(rows)
+    while chunk := list(islice(iterator, CHUNK_ROWS)):
+        db.session.execute(statement, chunk)
+        if progress is not None:
+            progress(len(chunk))
+
+
+def _record_ingest(submission: Submission, actor: Actor, error_count: int) -> None:
+    audit.record(
+        f"submission.{submission.status}",
+        actor=actor,
+        entity_type="submission",
+        entity_id=submission.id,
+        contract_id=submission.contract_id,
+        after={"file_name": submission.file_name, "sha256": submission.sha256,
+               "size": submission.size, "source": submission.source,
+               "status": submission.status, "row_counts": json.loads(submission.row_counts),
+               "errors": error_count},
+    )  # fmt: skip
+    logger.info(
+        "submission %s of contract %s: %s (%s problems)",
+        submission.id, submission.contract_id, submission.status, error_count,
+    )  # fmt: skip
+
+
+def verify_submission(submission: Submission, actor: Actor, comment: str = "") -> Submission:
+    """Mark a validated (or disputed) submission verified: its figures now count."""
+    _judge(submission, actor, "verified", comment, allowed=("validated", "disputed"))
+    contract = db.session.get(Contract, submission.contract_id)
+    mark_superseded(contract, actor)
+    return submission
+
+
+def dispute_submission(submission: Submission, actor: Actor, comment: str) -> Submission:
+    """Mark a validated submission disputed, saying why; its figures do not count."""
+    if not comment.strip():
+        raise ServiceError(
+            "Say why the data are disputed.", [("$.comment", "a comment is required")]
+        )
+    return _judge(submission, actor, "disputed", comment, allowed=("validated",))
+
+
+def _judge(submission, actor, status, comment, *, allowed) -> Submission:
+    if submission.status not in allowed:
+        raise ConflictError(
+            f"Submission {submission.id} is {submission.status}; only a "
+            f"{' or '.join(allowed)} submission can be marked {status}.",
+            [("$.status", f"is {submission.status}")],
+        )
+    before = {"status": submission.status, "note": submission.verification_note}
+    submission.status = status
+    submission.verification_note = comment.strip() or None
+    submission.verified_by = actor.label
+    submission.verified_at = datetime.now(UTC)
+    db.session.flush()
+    audit.record(
+        f"submission.{status}",
+        actor=actor,
+        entity_type="submission",
+        entity_id=submission.id,
+        contract_id=submission.contract_id,
+        before=before,
+        after={"status": status, "note": submission.verification_note},
+    )
+    return submission

@@ -1,0 +1,1 @@
+"""Outcome workbooks: the template, the file guard, the reader, validation and annotation (pure)."""

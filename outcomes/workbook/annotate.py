@@ -1,0 +1,74 @@
+"""The officer's own workbook with every problem marked: red cells, comments and an Errors sheet (pure).
+
+The copy is written by openpyxl without `keep_vba`, so any macros of the original are dropped.
+"""
+
+from __future__ import annotations
+
+import io
+from collections import defaultdict
+
+from openpyxl import load_workbook
+from openpyxl.comments import Comment
+from openpyxl.styles import Font, PatternFill
+from openpyxl.worksheet.hyperlink import Hyperlink
+
+from outcomes.workbook.results import RowError
+from outcomes.workbook.template import put
+
+RED = PatternFill(fill_type="solid", start_color="FFFFC7CE", end_color="FFFFC7CE")
+LINK = Font(color="FF0563C1", underline="single")
+AUTHOR = "Outcome check"
+#: Cells marked one by one; the Errors sheet still lists every problem.
+MAX_MARKED_CELLS = 20_000
+COMMENT_SIZE = (120, 320)  # height, width in points
+
+
+def annotated_workbook(data: bytes, errors: tuple[RowError, ...] | list[RowError]) -> bytes:
+    """Return the workbook with bad cells filled red and commented, plus an Errors sheet."""
+    book = load_workbook(io.BytesIO(data), rich_text=False)
+    by_cell = defaultdict(list)
+    for error in errors:
+        if error.sheet in book.sheetnames and error.cell:
+            by_cell[(error.sheet, error.cell)].append(error.reason or error.message)
+    for count, ((sheet, ref), reasons) in enumerate(by_cell.items()):
+        if count >= MAX_MARKED_CELLS:
+            break
+        cell = book[sheet][ref]
+        cell.fill = RED
+        comment = Comment("\n".join(reasons), AUTHOR)
+        comment.height, comment.width = COMMENT_SIZE
+        cell.comment = comment
+    _errors_sheet(book, errors)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _errors_sheet(book, errors) -> None:
+    name = "Errors" if "Errors" not in book.sheetnames else _free_name(book.sheetnames)
+    sheet = book.create_sheet(name, 0)
+    book.active = 0
+    for column, (title, width) in enumerate(
+        (("Sheet", 16), ("Row", 8), ("Column", 18), ("Cell", 8), ("Problem", 110)), start=1
+    ):
+        put(sheet, 1, column, title).font = Font(bold=True)
+        sheet.column_dimensions[chr(64 + column)].width = width
+    sheet.freeze_panes = "A2"
+    for row, error in enumerate(errors, start=2):
+        put(sheet, row, 1, error.sheet or "")
+        put(sheet, row, 2, error.row)
+        put(sheet, row, 3, error.column or "")
+        put(sheet, row, 5, error.message)
+        if error.sheet in book.sheetnames and (error.cell or error.row):
+            target = error.cell or f"A{error.row}"
+            link = put(sheet, row, 4, target)
+            link.hyperlink = Hyperlink(ref=link.coordinate, location=f"'{error.sheet}'!{target}")
+            link.font = LINK
+
+
+def _free_name(names: list[str]) -> str:
+    number = 2
+    while f"Errors ({number})" in names:
+        number += 1
+    return f"Errors ({number})"

@@ -1,0 +1,69 @@
+"""Limits on an uploaded workbook and the errors raised when one is exceeded (pure)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+MB = 1024 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """Configurable limits; every size is in bytes."""
+
+    max_upload_bytes: int = 20 * MB
+    max_rows_per_sheet: int = 2_000_000
+    max_uncompressed_bytes: int = 1024 * MB
+    max_entries: int = 1000
+    #: Uncompressed bytes per compressed byte of any one large entry.
+    max_compression_ratio: int = 200
+    #: Entries smaller than this are too small to be a bomb; their ratio is not checked.
+    ratio_checked_from_bytes: int = 1 * MB
+    #: Files up to this size are read by python-calamine (fast, holds the sheet in memory);
+    #: larger ones stream through openpyxl read-only. Set from benchmarks/ingest_read.py.
+    fast_reader_max_bytes: int = 6 * MB
+    #: Problems listed one by one; beyond this a final line counts the rest.
+    max_errors: int = 10_000
+    #: Characters in a text cell (a comment may be long; an id or code never is).
+    max_comment_chars: int = 1000
+    max_text_chars: int = 100
+
+
+class WorkbookError(Exception):
+    """A file the service refuses before reading any row; `status` is the HTTP answer."""
+
+    status = 422
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+class FileTooLargeError(WorkbookError):
+    """The upload, its archive or one of its sheets is bigger than the limits allow."""
+
+    status = 413
+
+
+class TooManyRowsError(FileTooLargeError):
+    """A sheet holds more rows than the limit."""
+
+
+class ZipBombError(FileTooLargeError):
+    """The archive would expand beyond the limits (size, entries or compression ratio)."""
+
+
+class NotXlsxError(WorkbookError):
+    """The file is not an .xlsx workbook (old Excel, CSV, OpenDocument, PDF, empty, ...)."""
+
+    status = 415
+
+
+class EncryptedWorkbookError(NotXlsxError):
+    """The workbook is password-protected, so it cannot be read."""
+
+
+class DamagedWorkbookError(WorkbookError):
+    """The file claims to be an .xlsx but is cut short or malformed."""
+
+    status = 422

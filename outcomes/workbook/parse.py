@@ -1,0 +1,102 @@
+"""Read, check and pseudonymise an outcome workbook in one call; no storage, no web (pure)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from outcomes.workbook.catalogue import Catalogue
+from outcomes.workbook.guard import check_file
+from outcomes.workbook.headers import PARTICIPANTS, VALUES, sheet_spec
+from outcomes.workbook.limits import Limits
+from outcomes.workbook.reader import open_reader
+from outcomes.workbook.results import ErrorList, ParticipantRow, RowError, ValueRow, row_error
+from outcomes.workbook.sheet import open_sheet
+from outcomes.workbook.sheetscan import scan_workbook
+from outcomes.workbook.validate import Lookups, check_participants, check_values
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedWorkbook:
+    """Everything read from one file. Store it only when `errors` is empty."""
+
+    values: tuple[ValueRow, ...]
+    participants: tuple[ParticipantRow, ...]
+    #: Sheet name -> non-empty data rows read (header not counted).
+    row_counts: dict[str, int]
+    #: (sheet, header) of columns the reader ignored.
+    extra_columns: tuple[tuple[str, str], ...]
+    errors: tuple[RowError, ...]
+    #: Which reader backend read the file: "calamine" or "openpyxl".
+    backend: str
+    #: The file carried macros; they were never run, and nothing made from it keeps them.
+    had_macros: bool = False
+
+    @property
+    def is_valid(self) -> bool:
+        """Say whether the file may be stored."""
+        return not self.errors
+
+    def participant_counts(self) -> Counter:
+        """Count participant rows per (metric, period, area)."""
+        return Counter((p.metric, p.period, p.area) for p in self.participants)
+
+
+def parse_workbook(
+    data: bytes, catalogue: Catalogue, *, pseudonym_key: bytes, limits: Limits | None = None
+) -> ParsedWorkbook:
+    """Check the file, then read and validate both data sheets, collecting every problem.
+
+    Raises a `WorkbookError` subclass (with an HTTP `status`) when the file itself is refused:
+    too large, not an .xlsx, encrypted, damaged, a zip bomb, or too many rows in a sheet.
+    """
+    limits = limits or Limits()
+    summary = check_file(data, limits)
+    # The scan verifies every part's size and checksum before a reader library sees them.
+    facts = scan_workbook(data, lambda name: sheet_spec(name) is not None)
+    reader = open_reader(data, limits)
+    try:
+        chosen = _data_sheets(reader.sheet_names)
+        return _read(reader, chosen, facts, catalogue, pseudonym_key, limits, summary.has_macros)
+    finally:
+        reader.close()
+
+
+def _data_sheets(names: list[str]) -> dict:
+    chosen = {}
+    for name in names:
+        spec = sheet_spec(name)
+        if spec is not None and spec not in chosen:
+            chosen[spec] = name
+    return chosen
+
+
+def _read(reader, chosen, facts, catalogue, key, limits, had_macros) -> ParsedWorkbook:
+    errors = ErrorList(limits.max_errors)
+    lookups = Lookups(catalogue, limits)
+    found = {VALUES: [], PARTICIPANTS: []}
+    counts, extras = {}, []
+    if not chosen:
+        errors.add(row_error(None, None, None, None, "there is neither a Values nor a "
+                             "Participants sheet; use the contract's template, or rename your "
+                             "sheets to Values and Participants."))  # fmt: skip
+    for spec, name in chosen.items():
+        rows = reader.rows(name)
+        with_areas = any(m.areas and m.participant_level == (spec is PARTICIPANTS)
+                         for m in catalogue.metrics)  # fmt: skip
+        sheet = open_sheet(rows, spec, facts.get(name), errors, areas_required=with_areas)
+        if sheet is None:
+            continue
+        if spec is VALUES:
+            found[spec] = check_values(sheet, rows, lookups)
+        else:
+            found[spec] = check_participants(sheet, rows, lookups, key)
+        counts[name] = sheet.rows_read
+        extras.extend((name, header) for header in sheet.extras)
+    if chosen and not any(counts.values()) and not errors:
+        errors.add(row_error(None, None, None, None, "the workbook holds no rows to submit; "
+                             "fill in the Values or Participants sheet under its headers."))  # fmt: skip
+    return ParsedWorkbook(
+        tuple(found[VALUES]), tuple(found[PARTICIPANTS]), counts, tuple(extras),
+        errors.finished(), reader.backend, had_macros,
+    )  # fmt: skip

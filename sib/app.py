@@ -1,0 +1,71 @@
+"""The app factory's body: binds extensions, registers blueprints, error handlers and commands."""
+
+import logging
+import uuid
+from pathlib import Path
+
+from flask import Flask, g, request
+
+from config import BASE_DIR, ProductionConfig, config_from_env
+from sib.extensions import api, db, migrate
+from sib.fields import register_fields
+from sib.problems import ServiceError
+
+
+def build_app(config_class=None) -> Flask:
+    """Create and configure the application."""
+    config_class = config_class or config_from_env()
+    if issubclass(config_class, ProductionConfig):
+        config_class.check()
+    app = Flask("sib", instance_path=str(BASE_DIR / "instance"))
+    app.config.from_object(config_class)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    logging.basicConfig(level=app.config["LOG_LEVEL"], format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"))
+    api.init_app(app)
+    register_fields(api)
+    app.register_error_handler(ServiceError, api.handle_service_error)
+    _register_request_id(app)
+    _register_features(app)
+    return app
+
+
+def _register_request_id(app: Flask) -> None:
+    @app.before_request
+    def assign_request_id():
+        g.request_id = request.headers.get("X-Request-Id") or uuid.uuid4().hex
+
+    @app.after_request
+    def echo_request_id(response):
+        if "request_id" in g:
+            response.headers["X-Request-Id"] = g.request_id
+        return response
+
+
+def _register_features(app: Flask) -> None:
+    # Feature imports live here so that importing a package never drags in the others.
+    from contracts import api as contracts_api
+    from contracts import cli as contracts_cli
+    from sib import docs_ui
+
+    app.register_blueprint(docs_ui.blueprint)
+    api.register_blueprint(contracts_api.blp)
+    for command in contracts_cli.commands:
+        app.cli.add_command(command)
+
+    # Who may do what (issue 3): authentication, users and tokens, the audit log's API.
+    from contracts import history_api
+    from sib import access, audit_api, audit_cli
+    from sib.auth import api as auth_api
+    from sib.auth import cli as auth_cli
+    from sib.auth import pages as auth_pages
+
+    access.init_app(app)
+    app.register_blueprint(auth_pages.blueprint)
+    api.register_blueprint(auth_api.blp)
+    api.register_blueprint(audit_api.blp)
+    api.register_blueprint(history_api.blp)
+    for command in (*auth_cli.commands, *audit_cli.commands):
+        app.cli.add_command(command)

@@ -1,0 +1,78 @@
+"""Users of organisations, their roles and their API tokens (stored only as hashes)."""
+
+from datetime import UTC, datetime
+
+from sqlalchemy import Boolean, CheckConstraint, DateTime, ForeignKey, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from sib.extensions import db
+from sib.policy import ROLES
+
+
+def aware(moment: datetime | None) -> datetime | None:
+    """The moment as an aware UTC datetime (SQLite hands back naive ones; every time is UTC)."""
+    if moment is None:
+        return None
+    return moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+class User(db.Model):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    #: stored lower case; the login name
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    #: argon2id hash (argon2-cffi); None for a user who only uses API tokens
+    password_hash: Mapped[str | None] = mapped_column(String(200))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    #: consecutive failed logins since the last success
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    #: no login is accepted before this moment (the slowdown after failed logins)
+    locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+    role_rows: Mapped[list["UserRole"]] = relationship(
+        cascade="all, delete-orphan", order_by="UserRole.role", lazy="selectin"
+    )
+
+    @property
+    def roles(self) -> frozenset[str]:
+        return frozenset(row.role for row in self.role_rows)
+
+
+class UserRole(db.Model):
+    __tablename__ = "user_roles"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    role: Mapped[str] = mapped_column(String(40), primary_key=True)
+
+    __table_args__ = (
+        CheckConstraint("role IN (" + ", ".join(f"'{r}'" for r in ROLES) + ")", name="role"),
+    )
+
+
+class ApiToken(db.Model):
+    """A bearer token; its plain value is shown once and never stored."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    #: what the token is for, e.g. "nightly export"
+    name: Mapped[str] = mapped_column(String(200))
+    #: the random part's first characters, kept in clear to find the row
+    prefix: Mapped[str] = mapped_column(String(16), unique=True)
+    #: SHA-256 hex of the whole token
+    token_sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    last_used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    user: Mapped[User] = relationship(lazy="joined")
+
+    def is_usable(self, now: datetime) -> bool:
+        """Neither revoked nor expired, and its user is active."""
+        return self.revoked_at is None and aware(self.expires_at) > now and self.user.active

@@ -1,0 +1,54 @@
+"""Column types that keep decimals exact on SQLite as well as PostgreSQL."""
+
+from decimal import Decimal
+
+from sqlalchemy import Numeric, String
+from sqlalchemy.types import TypeDecorator
+
+
+class ExactDecimal(TypeDecorator):
+    """A decimal stored as NUMERIC on PostgreSQL and as canonical text on SQLite.
+
+    SQLite's NUMERIC affinity converts to a double and loses digits
+    (1234567890123456.78 comes back as ...456.75), so there the value is text.
+    Arithmetic happens in Python, never in SQL, so text ordering does not matter.
+    """
+
+    impl = Numeric
+    cache_ok = True
+
+    def __init__(self, precision: int = 38, scale: int | None = None):
+        super().__init__()
+        self.precision = precision
+        self.scale = scale
+
+    def load_dialect_impl(self, dialect):
+        if dialect.name == "sqlite":
+            return dialect.type_descriptor(String(self.precision + 2))
+        return dialect.type_descriptor(Numeric(self.precision, self.scale, asdecimal=True))
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if not isinstance(value, Decimal):
+            raise TypeError(f"ExactDecimal takes a Decimal, not {type(value).__name__}")
+        if dialect.name == "sqlite":
+            return format(value, "f")
+        return value
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        return plain(value if isinstance(value, Decimal) else Decimal(value))
+
+
+def plain(value: Decimal) -> Decimal:
+    """The same number without trailing zeros or exponent, so both databases answer alike."""
+    if value == value.to_integral_value():
+        return value.quantize(Decimal(1))
+    return value.normalize()
+
+
+def Money() -> ExactDecimal:  # noqa: N802 - reads as a column type
+    """An amount in a currency's major unit, exact to 6 decimals (minor units are at most 3)."""
+    return ExactDecimal(28, 6)

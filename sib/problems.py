@@ -1,0 +1,103 @@
+"""Errors as RFC 9457 problem documents (application/problem+json) with field details."""
+
+from collections.abc import Iterable, Mapping
+from http import HTTPStatus
+
+from flask import Response, json
+from flask_smorest import Api
+from marshmallow import Schema, fields
+from werkzeug.exceptions import HTTPException
+
+PROBLEM_TYPE = "application/problem+json"
+
+
+class FieldProblemSchema(Schema):
+    path = fields.String(metadata={"description": "JSON path or location of the field"})
+    message = fields.String()
+
+
+class ProblemSchema(Schema):
+    type = fields.String(metadata={"example": "about:blank"})
+    title = fields.String()
+    status = fields.Integer()
+    detail = fields.String()
+    errors = fields.List(fields.Nested(FieldProblemSchema))
+
+
+class ServiceError(Exception):
+    """A domain error the API answers with a problem document."""
+
+    status = 422
+
+    def __init__(self, detail: str, errors: Iterable[tuple[str, str]] = (), status: int = 0):
+        super().__init__(detail)
+        self.detail = detail
+        self.errors = [{"path": path, "message": message} for path, message in errors]
+        if status:
+            self.status = status
+
+
+class NotFoundError(ServiceError):
+    status = 404
+
+
+class ConflictError(ServiceError):
+    status = 409
+
+
+def problem_response(
+    status: int, detail: str | None = None, errors: list | None = None, headers=None
+) -> Response:
+    """Build a problem+json response."""
+    body = {"type": "about:blank", "title": HTTPStatus(status).phrase, "status": status}
+    if detail:
+        body["detail"] = detail
+    if errors:
+        body["errors"] = errors
+    response = Response(json.dumps(body), status=status, mimetype=PROBLEM_TYPE)
+    for name, value in (headers or {}).items():
+        response.headers[name] = value
+    return response
+
+
+def flatten_messages(messages, prefix: str = "$") -> list[dict]:
+    """Turn marshmallow/webargs nested messages into a flat list of {path, message}."""
+    if isinstance(messages, Mapping):
+        flat = []
+        for key, value in messages.items():
+            if key in ("json", "form", "files"):
+                step = prefix
+            elif key in ("query", "headers", "cookies", "view_args"):
+                step = key
+            elif isinstance(key, int):
+                step = f"{prefix}[{key}]"
+            else:
+                step = f"{prefix}.{key}"
+            flat.extend(flatten_messages(value, step))
+        return flat
+    if isinstance(messages, list | tuple):
+        if all(isinstance(item, str) for item in messages):
+            return [{"path": prefix, "message": item} for item in messages]
+        return [item for msg in messages for item in flatten_messages(msg, prefix)]
+    return [{"path": prefix, "message": str(messages)}]
+
+
+class ProblemApi(Api):
+    """flask-smorest's Api answering every error as application/problem+json."""
+
+    ERROR_SCHEMA = ProblemSchema
+
+    def handle_http_exception(self, error: HTTPException):
+        data = getattr(error, "data", None) or {}
+        errors = data.get("errors") or data.get("messages")
+        flat = flatten_messages(errors) if errors else None
+        detail = data.get("message") or error.description
+        if error.code == 422 and flat and not data.get("message"):
+            detail = "The request has invalid fields; see errors."
+        headers = dict(data.get("headers") or {})
+        if error.code == 405 and hasattr(error, "valid_methods") and error.valid_methods:
+            headers["Allow"] = ", ".join(error.valid_methods)
+        return problem_response(error.code or 500, detail, flat, headers)
+
+    def handle_service_error(self, error: ServiceError):
+        return problem_response(error.status, error.detail, error.errors or None)

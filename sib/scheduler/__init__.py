@@ -1,0 +1,1 @@
+"""The scheduler process: a database lease, recorded job runs, an injectable clock."""
