@@ -16,15 +16,14 @@ def _table(headers: list[str], rows: list[list[str]]) -> str:
 
 def _period_section(period: dict) -> str:
     parts = [f"Period {period['period']}: {period['amount']}"]
+    terms = period["terms"]
     parts.append(
         _table(
-            ["term", "measure", "amount", "explanation"],
-            [
-                [t["term"], t["measure"] or "-", t["amount"], t["explanation"]]
-                for t in period["terms"]
-            ],
+            ["term", "measure", "amount"],
+            [[t["term"], t["measure"] or "-", t["amount"]] for t in terms],
         )
     )
+    parts.append("\n".join(f"  {t['term']}: {t['explanation']}" for t in terms))
     payers = [[org, owed, period["held_back"].get(org, "")] for org, owed in period["payers"].items()]
     parts.append(_table(["payer", "owes", "held back"], payers))
     investors = [[inv, d["principal"], d["return"]] for inv, d in period["investors"].items()]

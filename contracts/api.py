@@ -73,7 +73,7 @@ class Contracts(MethodView):
         """List the contracts you may see."""
         query = visible_contracts_query(current_actor())
         pagination_parameters.item_count = db.session.scalar(
-            query.with_only_columns(db.func.count()).order_by(None)
+            db.select(db.func.count()).select_from(query.order_by(None).subquery())
         )
         return db.session.scalars(
             query.limit(pagination_parameters.page_size).offset(

@@ -6,6 +6,7 @@ cookie, with CSRF checked on every unsafe page request. What a role may do is `s
 
 import functools
 import logging
+from collections.abc import Callable
 from datetime import timedelta
 
 from flask import Flask, current_app, g, redirect, request, session, url_for
@@ -43,6 +44,9 @@ def _is_api() -> bool:
 
 
 def _authenticate():
+    # A request may share an app context with an earlier one (tests, CLI): start from nobody.
+    g.pop("actor", None)
+    g.pop("sib_action", None)
     if not _is_api():
         _load_session_actor()
         if current_app.config.get("WTF_CSRF_ENABLED", True):
@@ -116,6 +120,17 @@ def actor_for(user: User) -> Actor:
     )
 
 
+#: URL variables naming something whose access the guard checks before the view runs (and so
+#: before its arguments are parsed): variable -> check(value, action), raising 404 or 403.
+#: The app factory registers them, e.g. "reference" -> contracts.access.visible_contract.
+_SCOPES: dict[str, Callable[[str, str], object]] = {}
+
+
+def register_scope(variable: str, check: Callable[[str, str], object]) -> None:
+    """Have every guarded view with this URL variable checked by `check(value, action)`."""
+    _SCOPES[variable] = check
+
+
 def guard(action: str):
     """Guard a view with an action of the policy matrix (an unknown action fails at import)."""
     policy.check_action(action)
@@ -129,6 +144,9 @@ def guard(action: str):
             if not policy.may_attempt(actor, action):
                 _forbid(f"Your role may not do {action}.")
             g.sib_action = action
+            for variable, check in _SCOPES.items():
+                if variable in kwargs:
+                    check(kwargs[variable], action)
             return view(*args, **kwargs)
 
         guarded.sib_action = action

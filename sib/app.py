@@ -56,6 +56,7 @@ def _register_features(app: Flask) -> None:
         app.cli.add_command(command)
 
     # Who may do what (issue 3): authentication, users and tokens, the audit log's API.
+    from contracts import access as contracts_access
     from contracts import history_api
     from sib import access, audit_api, audit_cli
     from sib.auth import api as auth_api
@@ -63,9 +64,33 @@ def _register_features(app: Flask) -> None:
     from sib.auth import pages as auth_pages
 
     access.init_app(app)
+    access.register_scope("reference", contracts_access.visible_contract)
     app.register_blueprint(auth_pages.blueprint)
     api.register_blueprint(auth_api.blp)
     api.register_blueprint(audit_api.blp)
     api.register_blueprint(history_api.blp)
     for command in (*auth_cli.commands, *audit_cli.commands):
+        app.cli.add_command(command)
+
+    # Payment runs, statements and the scheduler (issue 5).
+    from outcomes import schedule as outcomes_schedule
+    from outcomes.deadlines import api as deadlines_api
+    from outcomes.payments import api as payments_api
+    from outcomes.payments import cli as payments_cli
+    from outcomes.statements import api as statements_api
+    from sib.scheduler import api as scheduler_api
+
+    api.register_blueprint(payments_api.blp)
+    api.register_blueprint(statements_api.blp)
+    api.register_blueprint(scheduler_api.blp)
+    api.register_blueprint(deadlines_api.blp)
+    for command in (*payments_cli.commands, *outcomes_schedule.commands):
+        app.cli.add_command(command)
+
+    # Outcome data from Excel (issue 4): template, uploads, verification, figures in force.
+    from outcomes.submissions import api as submissions_api
+    from outcomes.submissions import cli as submissions_cli
+
+    api.register_blueprint(submissions_api.blp)
+    for command in submissions_cli.commands:
         app.cli.add_command(command)

@@ -71,7 +71,7 @@ HASHED_COLUMNS = (
 def canonical_json(values: Mapping[str, Any]) -> str:
     """Canonical JSON of a row's hashed columns: sorted keys, no spaces, UTC times."""
     content = {name: values[name] for name in HASHED_COLUMNS}
-    content["occurred_at"] = _utc(content["occurred_at"]).isoformat()
+    content["occurred_at"] = as_utc(content["occurred_at"]).isoformat()
     return json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
@@ -90,7 +90,8 @@ class AuditChainHead(db.Model):
     __table_args__ = (CheckConstraint("id = 1", name="one_row"),)
 
 
-def _utc(moment: datetime) -> datetime:
+def as_utc(moment: datetime) -> datetime:
+    """The moment as an aware UTC datetime."""
     # SQLite hands back naive datetimes, PostgreSQL the session's time zone; all are UTC here.
     return moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
 

@@ -49,13 +49,25 @@ MATRIX: dict[str, dict[str, Reach]] = {
     "token.list":              {ADMIN: ALL},
     "token.create":            {ADMIN: ALL},
     "token.revoke":            {ADMIN: ALL},
-    # planned for the outcome-upload and payment-run issues
-    "submission.upload":       {ADMIN: ALL, FINANCE_OFFICER: ACT},
+    # outcome data (issue 4): participant-level rows are never an investor's to see
+    "template.read":           {ADMIN: ALL, AUDITOR: ALL, CONTRACT_MANAGER: PARTY, FINANCE_OFFICER: PARTY, EVALUATOR: PARTY},  # noqa: E501
     "submission.read":         {ADMIN: ALL, AUDITOR: ALL, CONTRACT_MANAGER: PARTY, FINANCE_OFFICER: PARTY, EVALUATOR: EVALUATE},  # noqa: E501
+    "submission.upload":       {ADMIN: ALL, FINANCE_OFFICER: ACT},
     "submission.verify":       {ADMIN: ALL, EVALUATOR: EVALUATE},
-    "payment_run.read":        {ADMIN: ALL, AUDITOR: ALL, CONTRACT_MANAGER: PARTY, FINANCE_OFFICER: PARTY, EVALUATOR: PARTY},  # noqa: E501
+    "outcome.read":            {ADMIN: ALL, AUDITOR: ALL, CONTRACT_MANAGER: PARTY, FINANCE_OFFICER: PARTY, EVALUATOR: PARTY, INVESTOR: PARTY},  # noqa: E501
+    # money (issue 5): an investor sees its own capital and statement, never another's
+    "drawdown.read":           {ADMIN: ALL, AUDITOR: ALL, CONTRACT_MANAGER: PARTY, INVESTOR: OWN},
+    "drawdown.record":         {ADMIN: ALL, CONTRACT_MANAGER: ACT},
+    "payment_run.read":        {ADMIN: ALL, AUDITOR: ALL, CONTRACT_MANAGER: PARTY, FINANCE_OFFICER: PARTY},  # noqa: E501
+    "payment_run.compute":     {ADMIN: ALL, CONTRACT_MANAGER: ACT},
     "payment_run.approve":     {ADMIN: ALL, FINANCE_OFFICER: ACT},
+    "payment_run.settle":      {ADMIN: ALL, CONTRACT_MANAGER: ACT, FINANCE_OFFICER: ACT},
+    # re-runs a stored calculation and stores nothing: an auditor's check
+    "payment_run.replay":      {ADMIN: ALL, AUDITOR: ALL, CONTRACT_MANAGER: PARTY, FINANCE_OFFICER: PARTY},  # noqa: E501
     "statement.investor.read": {ADMIN: ALL, AUDITOR: ALL, INVESTOR: OWN},
+    "job.read":                {ADMIN: ALL, AUDITOR: ALL},
+    "statement.payer.read":    {ADMIN: ALL, AUDITOR: ALL, CONTRACT_MANAGER: PARTY, FINANCE_OFFICER: OWN},  # noqa: E501
+    "overdue.read":            {ADMIN: ALL, AUDITOR: ALL, CONTRACT_MANAGER: PARTY, FINANCE_OFFICER: PARTY, EVALUATOR: PARTY},  # noqa: E501
 }  # fmt: skip
 
 ALLOW = 200

@@ -61,3 +61,87 @@ def runner(app):
 @pytest.fixture
 def db_session(app):
     return db.session
+
+
+# --- Users, organisations and tokens (issue 3) -------------------------------------------
+
+
+@pytest.fixture
+def make_organisation(app):
+    """A factory: the organisation with this slug, created (and committed) if missing."""
+    from contracts.models import Organisation
+
+    def make(slug="elsewhere", **values):
+        found = db.session.scalar(db.select(Organisation).where(Organisation.slug == slug))
+        if found is None:
+            values.setdefault("name", slug.title())
+            values.setdefault("kind", "other")
+            found = Organisation(slug=slug, **values)
+            db.session.add(found)
+            db.session.commit()
+        return found
+
+    return make
+
+
+@pytest.fixture
+def make_user(app, make_organisation):
+    """A factory: a user with a role (or `roles=[...]`) in an organisation, by its slug."""
+    from sib.actor import Actor
+    from sib.auth import service
+
+    counter = iter(range(1, 10_000))
+
+    def make(role="admin", organisation="elsewhere", *, roles=None, **values):
+        org = make_organisation(organisation)
+        values.setdefault("email", f"{role}-{next(counter)}@{organisation}.test")
+        values.setdefault("name", f"Test {role}")
+        user = service.create_user(
+            values.pop("email"), values.pop("name"), org.id, roles or [role],
+            Actor.system("test"), **values,
+        )  # fmt: skip
+        db.session.commit()
+        return user
+
+    return make
+
+
+@pytest.fixture
+def make_token(app):
+    """A factory: a fresh bearer token (its plain value) for a user."""
+    from sib.actor import Actor
+    from sib.auth import service
+
+    def make(user, days=30, name="test"):
+        _, plain = service.create_token(user, Actor.system("test"), name=name, days=days)
+        db.session.commit()
+        return plain
+
+    return make
+
+
+@pytest.fixture
+def auth_headers(make_user, make_token):
+    """A factory: {"Authorization": "Bearer ..."} of a new user with a role in an organisation."""
+
+    def headers(role="admin", organisation="elsewhere", **values):
+        return {"Authorization": f"Bearer {make_token(make_user(role, organisation, **values))}"}
+
+    return headers
+
+
+@pytest.fixture
+def demo_contract(app):
+    """The demo contract (examples/demo-terms.json) imported as version 1."""
+    import json
+    from pathlib import Path
+
+    from contracts import service
+    from sib.actor import Actor
+
+    text_ = (Path(__file__).resolve().parent.parent / "examples" / "demo-terms.json").read_text(
+        encoding="utf-8"
+    )
+    contract = service.import_contract(json.loads(text_), Actor.system("test"), text=text_)
+    db.session.commit()
+    return contract

@@ -82,7 +82,7 @@ class _Collector:
             return False
         for key in item:
             if key not in allowed and not str(key).startswith("x_"):
-                self.add(f"{path}.{key}", f"The field {key!r} is not part of a {what}.")
+                self.add(f"{path}.{key}", f"The field {key!r} is not part of the {what}.")
         return True
 
 

@@ -200,8 +200,10 @@ def _opt(text: str | None) -> Decimal | None:
 
 
 def _shares(shares: Mapping) -> tuple[tuple[str, Decimal], ...]:
-    # Order matters: ties in the largest-remainder split go to the payer listed first.
-    return tuple((org, D(share)) for org, share in shares.items())
+    # Ties in the largest-remainder split go to the payer listed first. A JSON object's key
+    # order is not part of the document (the digest sorts keys), so "listed" means listed in
+    # the canonical form: sorted by key.
+    return tuple((org, D(shares[org])) for org in sorted(shares))
 
 
 def _metric(m: Mapping) -> Metric:

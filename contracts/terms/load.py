@@ -28,16 +28,20 @@ def load_terms_text(text: str | bytes) -> dict:
     """Parse JSON text (refusing repeated keys) and load it as a terms document."""
     if isinstance(text, bytes):
         try:
-            text = text.decode("utf-8")
+            text = text.decode("utf-8-sig")  # a byte order mark is tolerated, as RFC 8259 allows
         except UnicodeDecodeError as error:
             raise TermsError(
                 [Problem("$", f"the file is not UTF-8 text ({error.reason} at byte {error.start})")]
             ) from None
     try:
-        document = json.loads(text, object_pairs_hook=_keyed_object, parse_constant=_NotJson)
+        document = json.loads(
+            text.removeprefix("\ufeff"), object_pairs_hook=_keyed_object, parse_constant=_NotJson
+        )
     except json.JSONDecodeError as error:
         message = f"not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}"
         raise TermsError([Problem("$", message)]) from None
+    except RecursionError:
+        raise TermsError([Problem("$", "the JSON is nested too deeply to read")]) from None
     found = list(_parse_problems(document, "$"))
     problems = in_document_order(found + _document_problems(document), document)
     if problems:

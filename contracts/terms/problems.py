@@ -15,6 +15,7 @@ STOCK_MESSAGES = {
     "Not a valid list.": "must be a list",
     "Field may not be null.": "must not be null; leave the field out instead",
     "Invalid input type.": "must be an object",
+    "Not a valid string.": "must be text (a JSON string)",
 }
 
 

@@ -71,6 +71,8 @@ class GateSchema(StrictSchema):
 
     @validates_schema(pass_original=True, skip_on_field_errors=False)
     def check_measure_has_metric(self, data, original_data, **kwargs):
+        if not isinstance(original_data, dict):
+            return  # already reported as not an object
         if "measure" in original_data and "metric" not in original_data:
             raise ValidationError(
                 "a gate's measure applies only to the gate's own metric; add the gate's "

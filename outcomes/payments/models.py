@@ -109,9 +109,7 @@ class RunLine(db.Model):
     explanation: Mapped[str] = mapped_column(Text)
 
     __table_args__ = (
-        CheckConstraint(
-            "kind IN (" + ", ".join(f"'{k}'" for k in LINE_KINDS) + ")", name="kind"
-        ),
+        CheckConstraint("kind IN (" + ", ".join(f"'{k}'" for k in LINE_KINDS) + ")", name="kind"),
     )
 
 

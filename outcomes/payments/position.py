@@ -97,7 +97,9 @@ def owed_by_run(answer: dict, period_label: str, approved: dict[str, dict], paye
         if label not in approved:
             if label == period_label:
                 owed.allocation[label] = new
-                owed.lines += [_line(label, "payment", t, Decimal(t["amount"])) for t in period["terms"]]
+                owed.lines += [
+                    _line(label, "payment", t, Decimal(t["amount"])) for t in period["terms"]
+                ]
             continue
         difference = add(new, approved[label], -1)
         if is_zero(difference):
@@ -125,7 +127,9 @@ def _adjustment_lines(label: str, period: dict, was: dict, difference: dict) -> 
 
 
 def _line(label: str, kind: str, term: dict, amount: Decimal, explanation: str = "") -> Line:
-    return Line(label, kind, term["term"], term["measure"], amount, explanation or term["explanation"])
+    return Line(
+        label, kind, term["term"], term["measure"], amount, explanation or term["explanation"]
+    )
 
 
 def totals(allocation: dict[str, dict]) -> dict:

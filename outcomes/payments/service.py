@@ -28,7 +28,9 @@ def compute_run(
 ) -> tuple[PaymentRun, bool]:
     """Settle a contract through a period and store the run; the same inputs give the same run.
 
-    Returns the run and whether it is new.
+    Returns the run and whether it is new. Two requests racing with the same inputs: the second
+    insert violates the unique (contract, digest) and raises IntegrityError; its edge rolls back
+    and asks again (`compute_committed`), finding the winner's run.
     """
     now = now or datetime.now(UTC)
     period = period_of(contract, period_label)
@@ -39,13 +41,10 @@ def compute_run(
     approved = approved_position(contract)
     existing = _existing(contract, digest)
     if existing is not None:
-        _refresh_if_stale(existing, approved)
+        _refresh_if_stale(existing, approved, actor)
         return existing, False
     answer = _settled(terms, values)
     run = _stored(contract, period_label, version, values, answer, actor, now)
-    if run is None:
-        # Another request stored the same inputs first: theirs is the run.
-        return _stored_run(contract, digest), False
     _fill(run, terms, answer, approved)
     _supersede_drafts(run, actor)
     audit.record(
@@ -59,11 +58,24 @@ def compute_run(
     return run, True
 
 
+def compute_committed(
+    contract: Contract, period_label: str, actor: Actor, *, now: datetime | None = None
+) -> tuple[PaymentRun, bool]:
+    """The edges' way to compute: commit once; when a racing request stored the same inputs
+    first (IntegrityError), roll back and answer with its run."""
+    reference = contract.reference
+    try:
+        result = compute_run(contract, period_label, actor, now=now)
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        contract = db.session.scalar(select(Contract).where(Contract.reference == reference))
+        result = compute_run(contract, period_label, actor, now=now)
+        db.session.commit()
+    return result
+
+
 def _existing(contract: Contract, digest: str) -> PaymentRun | None:
-    return _stored_run(contract, digest)
-
-
-def _stored_run(contract: Contract, digest: str) -> PaymentRun | None:
     return db.session.scalar(
         select(PaymentRun).where(PaymentRun.contract_id == contract.id, PaymentRun.digest == digest)
     )
@@ -79,7 +91,7 @@ def _settled(terms: dict, values: dict) -> dict:
         ) from error
 
 
-def _stored(contract, period_label, version, values, answer, actor, now) -> PaymentRun | None:
+def _stored(contract, period_label, version, values, answer, actor, now) -> PaymentRun:
     run = PaymentRun(
         contract_id=contract.id,
         period_label=period_label,
@@ -93,12 +105,8 @@ def _stored(contract, period_label, version, values, answer, actor, now) -> Paym
         created_by=actor.label,
         created_at=now,
     )
-    try:
-        with db.session.begin_nested():
-            db.session.add(run)
-            db.session.flush()
-    except IntegrityError:
-        return None
+    db.session.add(run)
+    db.session.flush()
     return run
 
 
@@ -135,11 +143,22 @@ def _organisations(slugs: list[str]) -> dict[str, Organisation]:
     return {o.slug: o for o in rows}
 
 
-def _refresh_if_stale(run: PaymentRun, approved: dict) -> None:
-    """A draft computed against an approved position that has since moved is computed again."""
+def _refresh_if_stale(run: PaymentRun, approved: dict, actor: Actor) -> None:
+    """A draft computed against an approved position that has since moved is computed again
+    (its approvals too: what the payers approved is no longer what it owes)."""
     if run.status != "draft" or run.basis == position.basis_of(approved):
         return
+    run.lines, run.payers, run.investors = [], [], []
+    db.session.flush()
     _fill(run, json.loads(run.version.document), json.loads(run.answer), approved)
+    audit.record(
+        "payment_run.recomputed",
+        actor=actor,
+        entity_type="payment_run",
+        entity_id=run.id,
+        contract_id=run.contract_id,
+        after={"basis": run.basis},
+    )
 
 
 def _supersede_drafts(run: PaymentRun, actor: Actor) -> None:

@@ -62,11 +62,18 @@ class Submission(db.Model):
     #: when an evaluator verified or disputed the submission
     verified_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
+    version = relationship("ContractVersion")
+
     __table_args__ = (
         UniqueConstraint("contract_id", "sha256"),
         CheckConstraint(_one_of("source", SOURCES), name="source"),
         CheckConstraint(_one_of("status", STATUSES), name="status"),
     )
+
+
+    @property
+    def version_number(self) -> int:
+        return self.version.number
 
 
 class OutcomeRecord(db.Model):

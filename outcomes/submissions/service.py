@@ -3,7 +3,9 @@
 import hashlib
 import json
 import logging
+import re
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from itertools import islice
 
@@ -30,7 +32,8 @@ CHUNK_ROWS = 20_000
 #: decimals a stored value keeps (the column is NUMERIC(38, 12) on PostgreSQL)
 MAX_DECIMALS = 12
 MAX_INTEGER_DIGITS = 26
-Progress = Callable[[int], None]
+#: called with (rows stored so far, rows to store) after each chunk
+Progress = Callable[[int, int], None]
 
 
 def catalogue_for(version: ContractVersion) -> Catalogue:
@@ -84,7 +87,7 @@ def ingest_file(
     submission = _new_submission(contract, version, file_name, data, digest, actor, source)
     _describe(submission, parsed, errors)
     try:
-        with db.session.begin_nested():
+        with _savepoint():
             db.session.add(submission)
             db.session.flush()
     except IntegrityError:
@@ -99,6 +102,23 @@ def ingest_file(
     if not errors and not verification_required(version):
         mark_superseded(contract, actor)
     return submission, True
+
+
+@contextmanager
+def _savepoint():
+    """A savepoint around the insert that may lose a race, so losing it keeps the transaction."""
+    connection = db.session.connection()
+    if connection.dialect.name == "sqlite" and not connection.connection.driver_connection.in_transaction:
+        # pysqlite opens a transaction only at the first write; a SAVEPOINT outside one starts
+        # a transaction that RELEASE commits. Nothing is written yet, so a rollback loses nothing.
+        try:
+            yield
+        except IntegrityError:
+            db.session.rollback()
+            raise
+        return
+    with db.session.begin_nested():
+        yield
 
 
 def _new_submission(contract, version, file_name, data, digest, actor, source) -> Submission:
@@ -140,6 +160,18 @@ def stored_errors(submission: Submission) -> list[RowError]:
     return [RowError(**entry) for entry in json.loads(submission.errors or "[]")]
 
 
+def problem_path(error: RowError) -> str:
+    """Where a problem is, as Excel names it: Values!D7, a whole row Values!7:7, or the sheet."""
+    if not error.sheet:
+        return "workbook"
+    sheet = error.sheet if re.fullmatch(r"\w+", error.sheet) else f"'{error.sheet}'"
+    if error.cell:
+        return f"{sheet}!{error.cell}"
+    if error.row is not None:
+        return f"{sheet}!{error.row}:{error.row}"
+    return sheet
+
+
 def _storage_errors(parsed: ParsedWorkbook) -> Iterator[RowError]:
     # The reader accepts any exact decimal; the column keeps 12 decimals and 26 integer digits.
     for row in parsed.values:
@@ -168,18 +200,20 @@ def _store_rows(submission_id: int, parsed: ParsedWorkbook, progress: Progress |
          "period": p.period, "area": p.area, "achieved_on": p.achieved_on, "source_row": p.row}
         for p in parsed.participants
     )  # fmt: skip
-    insert_rows(OutcomeRecord, values, progress)
-    insert_rows(ParticipantRecord, participants, progress)
+    total = len(parsed.values) + len(parsed.participants)
+    done = insert_rows(OutcomeRecord, values, lambda n: progress and progress(n, total))
+    insert_rows(ParticipantRecord, participants, lambda n: progress and progress(done + n, total))
 
 
-def insert_rows(model, rows: Iterable[dict], progress: Progress | None = None) -> None:
-    """Insert rows with Core executemany in chunks, never one ORM object at a time."""
+def insert_rows(model, rows: Iterable[dict], stored: Callable[[int], object] = bool) -> int:
+    """Insert rows with Core executemany in chunks, never one ORM object at a time; count them."""
     statement = insert(model.__table__)
-    iterator = iter(rows)
+    iterator, count = iter(rows), 0
     while chunk := list(islice(iterator, CHUNK_ROWS)):
         db.session.execute(statement, chunk)
-        if progress is not None:
-            progress(len(chunk))
+        count += len(chunk)
+        stored(count)
+    return count
 
 
 def _record_ingest(submission: Submission, actor: Actor, error_count: int) -> None:

@@ -1,4 +1,4 @@
-"""Keyed pseudonyms for participant identifiers; Swedish identity numbers are normalised first (pure).
+"""Keyed pseudonyms for participant ids; Swedish identity numbers are normalised first (pure).
 
 The raw identifier never leaves this module: errors name the problem, never the number.
 """
@@ -6,6 +6,7 @@ The raw identifier never leaves this module: errors name the problem, never the 
 from __future__ import annotations
 
 import datetime
+import functools
 import hashlib
 import hmac
 import re
@@ -25,10 +26,10 @@ class IdentifierError(ValueError):
     """An identifier that cannot be pseudonymised; the message never contains it."""
 
 
-def pseudonym_for(identifier: str, key: bytes) -> str:
-    """Return the hex HMAC-SHA256 of the normalised identifier under the key."""
+def pseudonym_for(identifier: str, key: bytes) -> bytes:
+    """Return the HMAC-SHA256 digest (32 bytes) of the normalised identifier under the key."""
     normal = normalise_identifier(identifier)
-    return hmac.digest(key, normal.encode("utf-8"), hashlib.sha256).hex()
+    return hmac.digest(key, normal.encode("utf-8"), hashlib.sha256)
 
 
 def normalise_identifier(identifier: str) -> str:
@@ -40,8 +41,13 @@ def normalise_identifier(identifier: str) -> str:
     if match is None or not _looks_like_a_birth_date(match):
         return text
     century, year, month, day, separator, serial = match.groups()
+    problem = _birth_date_problem(century, f"{year}{month}{day}", separator)
+    if problem:
+        raise IdentifierError(
+            f"looks like a Swedish personal identity number but its date of birth {problem}; "
+            "correct the number (it is not shown here, to protect the person)."
+        )
     ten = f"{year}{month}{day}{serial}"
-    _check_birth_date(century, ten, separator)
     if not luhn.is_valid(ten):
         raise IdentifierError(
             "looks like a Swedish personal identity number but its check digit is wrong; "
@@ -59,20 +65,17 @@ def _looks_like_a_birth_date(match: re.Match) -> bool:
     return 1 <= int(month) <= 12 and (1 <= int(day) <= 31 or 61 <= int(day) <= 91)
 
 
-def _check_birth_date(century: str | None, ten: str, separator: str) -> None:
-    day = int(ten[4:6])
+@functools.lru_cache(maxsize=65_536)
+def _birth_date_problem(century: str | None, yymmdd: str, separator: str) -> str:
+    # Cached: a million participants share some tens of thousands of birth dates.
+    day = int(yymmdd[4:6])
     if day > COORDINATION_OFFSET:
         day -= COORDINATION_OFFSET
-    as_personnummer = f"{century or ''}{ten[:4]}{day:02d}{separator or '-'}{ten[6:]}"
+    as_personnummer = f"{century or ''}{yymmdd[:4]}{day:02d}{separator or '-'}0000"
     try:
         born = personnummer.get_birth_date(as_personnummer)
-    except ValidationError as exc:
-        raise IdentifierError(
-            "looks like a Swedish personal identity number but its date of birth is not a "
-            "real date; correct the number (it is not shown here, to protect the person)."
-        ) from exc
+    except ValidationError:
+        return "is not a real date"
     if born > datetime.date.today():
-        raise IdentifierError(
-            "looks like a Swedish personal identity number but its date of birth is in the "
-            "future; correct the number (it is not shown here, to protect the person)."
-        )
+        return "is in the future"
+    return ""

@@ -38,10 +38,14 @@ class ValueRow:
 
 @dataclass(frozen=True, slots=True)
 class ParticipantRow:
-    """One participant achieving one outcome; `pseudonym` is the hex HMAC, never the identifier."""
+    """One participant achieving one outcome.
+
+    `pseudonym` is the 32-byte HMAC-SHA256 digest of the normalised identifier (`.hex()` gives
+    64 characters); bytes rather than hex save 48 bytes a row, which matters at a million rows.
+    """
 
     row: int
-    pseudonym: str
+    pseudonym: bytes
     metric: str
     period: str
     area: str

@@ -208,7 +208,7 @@ def _repeated(metric: Metric, earlier: int) -> str:
             f"{earlier}); delete the duplicate row.")  # fmt: skip
 
 
-def _pseudonym(sheet: Sheet, number: int, raw, key: bytes, limits: Limits) -> str | None:
+def _pseudonym(sheet: Sheet, number: int, raw, key: bytes, limits: Limits) -> bytes | None:
     # The identifier is never passed on as the error's value: errors show the row, not the id.
     if is_empty(raw):
         sheet.error(
@@ -233,10 +233,10 @@ def _achieved_on(sheet: Sheet, number: int, raw, period, cache: dict):
                     "achieved, such as 2027-03-01.")  # fmt: skip
         return None
     try:
-        day = cache.get(raw) if isinstance(raw, str | int | float) else None
+        # Cached by cell value: a million rows share a few hundred dates, one object each.
+        day = cache.get(raw)
         if day is None:
-            day = cache.setdefault(raw, to_date(raw)) if isinstance(raw, str | int | float) \
-                else to_date(raw)  # fmt: skip
+            day = cache[raw] = to_date(raw)
     except CellError as exc:
         sheet.error(number, "achieved_on", raw, f"{exc}; write the date as 2027-03-01.")
         return None

@@ -1,19 +1,18 @@
 """Users of organisations, their roles and their API tokens (stored only as hashes)."""
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy import Boolean, CheckConstraint, DateTime, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from sib.audit import as_utc
 from sib.extensions import db
 from sib.policy import ROLES
 
 
 def aware(moment: datetime | None) -> datetime | None:
-    """The moment as an aware UTC datetime (SQLite hands back naive ones; every time is UTC)."""
-    if moment is None:
-        return None
-    return moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
+    """The moment as an aware UTC datetime, or None (SQLite hands back naive ones)."""
+    return None if moment is None else as_utc(moment)
 
 
 class User(db.Model):

@@ -68,6 +68,6 @@ def post_json(client):
 
 
 @pytest.fixture
-def manager_headers():
-    """Headers of a contract manager allowed to create and amend contracts."""
-    return {}
+def manager_headers(auth_headers):
+    """Headers of a contract manager of Botkyrka, a party to the example contract."""
+    return auth_headers("contract_manager", "botkyrka")

@@ -123,6 +123,19 @@ def entry():
     return of
 
 
-def participant(who: str, on: str, metric: str = "EMP") -> dict:
-    """Return a participant row whose period is the year of ``on``."""
-    return {"participant": who, "metric": metric, "period": on[:4], "achieved_on": on}
+@pytest.fixture
+def row():
+    """Return ``row(who, on, metric="EMP")``: a participant row in the period of ``on``'s year."""
+
+    def make(who: str, on: str, metric: str = "EMP") -> dict:
+        return {"participant": who, "metric": metric, "period": on[:4], "achieved_on": on}
+
+    return make
+
+
+@pytest.fixture
+def metrics():
+    """Return the test metrics plus HOUSE, a second participant-level count."""
+    house = {"code": "HOUSE", "name": "Housed", "unit": "count", "direction": "higher",
+             "participant_level": True}
+    return [*copy.deepcopy(METRICS), house]

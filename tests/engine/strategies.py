@@ -163,7 +163,9 @@ def kind_fields(draw, metric: dict, measure: dict, currency: str, cumulative: bo
         }
     if kind == "linear":
         floor, target = draw(thresholds(scale, 2))
-        low, high = sorted(draw(st.lists(money(currency, 0, 300_000), min_size=2, max_size=2)))
+        low, high = sorted(
+            draw(st.lists(money(currency, 0, 300_000), min_size=2, max_size=2)), key=Decimal
+        )
         fields = {"kind": "linear", "floor": floor, "target": target, "pay_at_target": high}
         if draw(st.booleans()):
             fields["pay_at_floor"] = low

@@ -198,3 +198,15 @@ def test_a_label_that_is_not_a_name_is_quoted_in_the_path(example):
     paths = {p.path for p in caught.value.problems}
     assert '$.terms[1].payer_shares_by_period["2027 H1"]' in paths
     assert '$.terms[1].payer_shares_by_period["2027 H1"].x' in paths
+
+
+def test_a_byte_order_mark_is_tolerated(minimal):
+    text = json.dumps(minimal)
+    assert load_terms_text(b"\xef\xbb\xbf" + text.encode("utf-8")) == minimal
+    assert load_terms_text("\ufeff" + text) == minimal
+
+
+def test_json_nested_beyond_reason_is_refused():
+    with pytest.raises(TermsError) as caught:
+        load_terms_text("[" * 100_000 + "]" * 100_000)
+    assert caught.value.problems[0].path == "$"

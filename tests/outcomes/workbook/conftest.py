@@ -233,3 +233,77 @@ def web_page() -> bytes:
 
 def png_image() -> bytes:
     return b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"
+
+
+def empty_formatted_rows(count: int, first_row: list[str]) -> bytes:
+    """A Values sheet with a header, one row, then `count` formatted empty rows (hand-written XML)."""
+    def cells(row, texts):
+        return "".join(
+            f'<c r="{chr(65 + i)}{row}" t="inlineStr"><is><t>{text}</t></is></c>'
+            for i, text in enumerate(texts)
+        )
+
+    header = cells(1, ["Metric", "Period", "Area", "Value"])
+    first = cells(2, first_row)
+    empties = "".join(
+        f'<row r="{r}" s="1" customFormat="1"><c r="A{r}" s="1"/><c r="B{r}" s="1"/></row>'
+        for r in range(3, count + 3)
+    )
+    sheet = (
+        '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+        f'<row r="1">{header}</row><row r="2">{first}</row>{empties}</sheetData></worksheet>'
+    )
+    return zip_of({
+        "[Content_Types].xml": CONTENT_TYPES,
+        "_rels/.rels": ROOT_RELS,
+        "xl/workbook.xml": WORKBOOK,
+        "xl/_rels/workbook.xml.rels": WORKBOOK_RELS,
+        "xl/styles.xml": STYLES,
+        "xl/worksheets/sheet1.xml": sheet.encode(),
+    })  # fmt: skip
+
+
+CONTENT_TYPES = (
+    b'<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/'
+    b'package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.'
+    b'openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType='
+    b'"application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.'
+    b'openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/'
+    b'worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.'
+    b'spreadsheetml.worksheet+xml"/><Override PartName="/xl/styles.xml" ContentType="'
+    b'application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/></Types>'
+)
+ROOT_RELS = (
+    b'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats'
+    b'.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.'
+    b'openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/'
+    b'workbook.xml"/></Relationships>'
+)
+WORKBOOK = (
+    b'<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/'
+    b'spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/'
+    b'relationships"><sheets><sheet name="Values" sheetId="1" r:id="rId1"/></sheets></workbook>'
+)
+WORKBOOK_RELS = (
+    b'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats'
+    b'.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.'
+    b'openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/'
+    b'sheet1.xml"/><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/'
+    b'officeDocument/2006/relationships/styles" Target="styles.xml"/></Relationships>'
+)
+STYLES = (
+    b'<?xml version="1.0" encoding="UTF-8"?><styleSheet xmlns="http://schemas.openxmlformats.org'
+    b'/spreadsheetml/2006/main"><fonts count="2"><font/><font><b/></font></fonts><fills count='
+    b'"1"><fill><patternFill patternType="none"/></fill></fills><borders count="1"><border/></borders><cellXfs count="2"><xf numFmtId='
+    b'"0" fontId="0"/><xf numFmtId="0" fontId="1" applyFont="1"/></cellXfs></styleSheet>'
+)
+
+
+def with_extra_part(data: bytes, name: str, content: bytes) -> bytes:
+    """Copy an archive and add one part (a macro project, say)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
+        for info in source.infolist():
+            target.writestr(info, source.read(info))
+        target.writestr(name, content)
+    return out.getvalue()

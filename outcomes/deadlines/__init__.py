@@ -1,0 +1,1 @@
+"""Reporting deadlines: which periods are ready to settle and which are overdue."""

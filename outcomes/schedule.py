@@ -1,0 +1,68 @@
+"""The scheduler's timetable and the `sib scheduler` command that runs it in its own process."""
+
+from collections.abc import Mapping
+from datetime import datetime
+from pathlib import Path
+
+import click
+from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
+from flask import current_app
+
+from outcomes import jobs
+from outcomes.submissions.settings import settings_from
+from sib.scheduler.runner import Job, Scheduler
+
+
+def timetable(config: Mapping, *, start: datetime | None = None) -> list[Job]:
+    """The jobs and when they fire (UTC), from the configuration."""
+    return [
+        Job(
+            "inbox",
+            IntervalTrigger(
+                minutes=int(config["INBOX_SCAN_MINUTES"]), start_date=start, timezone="UTC"
+            ),
+            jobs.InboxScan(Path(config["INBOX_DIR"]), settings_from(config)),
+        ),  # fmt: skip
+        Job(
+            "period_close",
+            CronTrigger.from_crontab(config["PERIOD_CLOSE_CRON"], timezone="UTC"),
+            jobs.close_periods,
+        ),  # fmt: skip
+        Job(
+            "overdue",
+            CronTrigger.from_crontab(config["OVERDUE_CRON"], timezone="UTC"),
+            jobs.flag_overdue_periods,
+        ),  # fmt: skip
+    ]
+
+
+def scheduler_for(app, *, clock=None, holder=None, start: datetime | None = None) -> Scheduler:
+    """A scheduler instance running the timetable under the database lease."""
+    return Scheduler(
+        app,
+        timetable(app.config, start=start),
+        lease_seconds=int(app.config["SCHEDULER_LEASE_SECONDS"]),
+        clock=clock,
+        holder=holder,
+    )
+
+
+@click.command("scheduler")
+@click.option(
+    "--once", is_flag=True, help="Run every job once now (if this instance gets the lease)."
+)
+def scheduler_command(once: bool) -> None:
+    """Run the scheduler (inbox scans, period close, overdue flags) until stopped."""
+    app = current_app._get_current_object()
+    scheduler = scheduler_for(app)
+    if once:
+        for job in scheduler.jobs:
+            run = scheduler.run_job(job)
+            click.echo(f"{job.name}: " + ("another scheduler is active" if run is None
+                                          else f"{run.outcome} {run.counts}"))  # fmt: skip
+        return
+    scheduler.start()
+
+
+commands = [scheduler_command]

@@ -1,0 +1,130 @@
+"""The statements API: an investor's and a payer's statement, as JSON or as an Excel workbook."""
+
+from datetime import UTC, datetime
+from decimal import Decimal
+
+from flask import Response, request
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from sqlalchemy import select
+
+from contracts.access import standing_of, visible_contract
+from contracts.engine.money import minor_unit, quantum
+from contracts.models import Organisation
+from outcomes.statements.investor import build_investor_statement
+from outcomes.statements.payer import build_payer_statement
+from outcomes.statements.schemas import (
+    InvestorQuerySchema,
+    InvestorStatementSchema,
+    PayerQuerySchema,
+    PayerStatementSchema,
+)
+from outcomes.statements.workbook import investor_workbook, payer_workbook
+from sib.access import current_action, current_actor, guard, require
+from sib.extensions import db
+from sib.problems import NotFoundError
+from sib.xlsx import XLSX_MIMETYPE
+
+blp = Blueprint("statements", __name__, url_prefix="/api/v1", description="Statements")
+XLSX_DOC = {
+    "responses": {
+        "200": {"content": {XLSX_MIMETYPE: {"schema": {"type": "string", "format": "binary"}}}}
+    }
+}
+
+
+def _organisation_and_contract(slug: str, reference: str):
+    """The statement's contract and organisation, 404 unless the actor may see that pair."""
+    not_found = f"No statement for {slug} on {reference}."
+    contract = visible_contract(reference)
+    organisation = db.session.scalar(select(Organisation).where(Organisation.slug == slug))
+    if organisation is None:
+        raise NotFoundError(not_found)
+    standing = standing_of(current_actor().organisation_id, contract)
+    require(
+        current_action("statement.investor.read"), standing, organisation.id, not_found=not_found
+    )
+    return organisation, contract
+
+
+def _wants_xlsx(suffix: bool) -> bool:
+    return (
+        suffix
+        or request.accept_mimetypes.best_match(["application/json", XLSX_MIMETYPE]) == XLSX_MIMETYPE
+    )
+
+
+def _xlsx(data: bytes, name: str) -> Response:
+    return Response(data, mimetype=XLSX_MIMETYPE,
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})  # fmt: skip
+
+
+def _in_minor_units(value, unit: Decimal):
+    """Amounts written with the currency's decimals; rates (under `xirr`) left alone."""
+    if isinstance(value, dict):
+        return {k: v if "xirr" in k else _in_minor_units(v, unit) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_in_minor_units(v, unit) for v in value]
+    return value.quantize(unit) if isinstance(value, Decimal) else value
+
+
+def _investor(slug: str, args: dict, suffix: bool):
+    organisation, contract = _organisation_and_contract(slug, args["contract"])
+    as_of = args.get("as_of") or datetime.now(UTC).date()
+    statement = build_investor_statement(contract, organisation, as_of)
+    statement = _in_minor_units(statement, quantum(minor_unit(contract.currency)))
+    if _wants_xlsx(suffix):
+        name = f"statement-{contract.reference}-{slug}-{as_of.isoformat()}.xlsx"
+        return _xlsx(investor_workbook(statement), name)
+    return statement
+
+
+def _payer(slug: str, args: dict, suffix: bool):
+    organisation, contract = _organisation_and_contract(slug, args["contract"])
+    statement = build_payer_statement(contract, organisation)
+    statement = _in_minor_units(statement, quantum(minor_unit(contract.currency)))
+    if _wants_xlsx(suffix):
+        return _xlsx(payer_workbook(statement), f"statement-{contract.reference}-{slug}.xlsx")
+    return statement
+
+
+@blp.route("/investors/<slug>/statements")
+class InvestorStatement(MethodView):
+    @guard("statement.investor.read")
+    @blp.arguments(InvestorQuerySchema, location="query")
+    @blp.response(200, InvestorStatementSchema)
+    @blp.doc(**XLSX_DOC)
+    def get(self, args, slug):
+        """An investor's statement on a contract (JSON, or Excel with that Accept header)."""
+        return _investor(slug, args, suffix=False)
+
+
+@blp.route("/investors/<slug>/statements.xlsx")
+class InvestorStatementWorkbook(MethodView):
+    @guard("statement.investor.read")
+    @blp.arguments(InvestorQuerySchema, location="query")
+    @blp.doc(**XLSX_DOC)
+    def get(self, args, slug):
+        """An investor's statement as an Excel workbook: summary, cash flows and a chart."""
+        return _investor(slug, args, suffix=True)
+
+
+@blp.route("/payers/<slug>/statements")
+class PayerStatement(MethodView):
+    @guard("statement.payer.read")
+    @blp.arguments(PayerQuerySchema, location="query")
+    @blp.response(200, PayerStatementSchema)
+    @blp.doc(**XLSX_DOC)
+    def get(self, args, slug):
+        """A payer's statement: owed per period and per year against its cap, and what may come."""
+        return _payer(slug, args, suffix=False)
+
+
+@blp.route("/payers/<slug>/statements.xlsx")
+class PayerStatementWorkbook(MethodView):
+    @guard("statement.payer.read")
+    @blp.arguments(PayerQuerySchema, location="query")
+    @blp.doc(**XLSX_DOC)
+    def get(self, args, slug):
+        """A payer's statement as an Excel workbook."""
+        return _payer(slug, args, suffix=True)

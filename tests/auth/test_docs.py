@@ -1,0 +1,13 @@
+"""docs/access.md shows the matrix the code enforces."""
+
+from pathlib import Path
+
+from sib.policy import matrix_table
+
+DOC = Path(__file__).resolve().parents[2] / "docs" / "access.md"
+
+
+def test_the_documented_matrix_is_the_enforced_one():
+    assert matrix_table() in DOC.read_text(encoding="utf-8"), (
+        "regenerate the table in docs/access.md with sib.policy.matrix_table()"
+    )

@@ -1,0 +1,91 @@
+"""Payment runs on the demo contract against hand-computed figures, incl. a binding yearly cap."""
+
+from decimal import Decimal
+
+import pytest
+
+from outcomes.payments.service import approve_run, compute_run
+from sib.extensions import db
+from tests.outcomes.payments.conftest import SYSTEM
+
+
+def amounts(rows, attribute="amount") -> dict:
+    return {row.organisation.slug: getattr(row, attribute) for row in rows}
+
+
+def approve_all(run):
+    for payer in run.payers:
+        approve_run(run, payer.organisation_id, SYSTEM)
+    db.session.commit()
+
+
+def test_the_2027_run_holds_back_what_exceeds_botkyrkas_yearly_cap(figures, drawn):
+    run, created = compute_run(drawn, "2027", SYSTEM)
+    db.session.commit()
+    # jobs 10 x 150 000 = 1 500 000 (.45/.30/.25); safety 56 - 52 = 4 reaches the 2 000 000 tier
+    # (.45/.30/.25); attendance 8 reaches its target 1 500 000 (.6/.4); training and health 0.
+    terms = {line.term_id: line.amount for line in run.lines}
+    assert created
+    assert terms == {"jobs": Decimal("1500000"), "training": Decimal("0"),
+                     "safety": Decimal("2000000"), "attendance": Decimal("1500000"),
+                     "health": Decimal("0")}  # fmt: skip
+    # botkyrka 675 000 + 900 000 + 900 000 = 2 475 000, capped at 2 200 000 (275 000 held back);
+    # nacka 450 000 + 600 000 + 600 000; region 375 000 + 500 000.
+    assert amounts(run.payers) == {"botkyrka": Decimal("2200000"), "nacka": Decimal("1650000"),
+                                   "region": Decimal("875000")}  # fmt: skip
+    # 4 725 000 all repays the senior tranche's principal first.
+    assert amounts(run.investors, "principal") == {"malar_fund": Decimal("4725000"),
+                                                   "sodertorn_impact": Decimal("0")}  # fmt: skip
+    assert {line.kind for line in run.lines} == {"payment"}
+
+
+def test_the_held_back_amount_is_carried_into_the_next_years_period(figures, drawn):
+    approve_all(compute_run(drawn, "2027", SYSTEM)[0])
+    run, _ = compute_run(drawn, "2028", SYSTEM)
+    db.session.commit()
+    # 2028: two new jobs, 300 000 (botkyrka 135 000, nacka 90 000, region 75 000); safety 1 and
+    # attendance at its floor pay nothing. Botkyrka adds the 275 000 held in 2028: 410 000.
+    assert amounts(run.payers) == {"botkyrka": Decimal("410000"), "nacka": Decimal("90000"),
+                                   "region": Decimal("75000")}  # fmt: skip
+    assert amounts(run.investors, "principal")["malar_fund"] == Decimal("575000")
+    # Only the 2028 period is owed: 2027 was approved and did not change.
+    assert {line.period_label for line in run.lines} == {"2028"}
+
+
+def test_asking_again_with_the_same_inputs_returns_the_same_run(figures, drawn):
+    first, created = compute_run(drawn, "2027", SYSTEM)
+    db.session.commit()
+    again, created_again = compute_run(drawn, "2027", SYSTEM)
+    assert (created, created_again) == (True, False)
+    assert again.id == first.id
+
+
+def test_a_correction_to_an_approved_period_gives_adjustment_lines_not_a_rewrite(figures, drawn):
+    approved = compute_run(drawn, "2027", SYSTEM)[0]
+    approve_all(approved)
+    figures["participants"] = figures["participants"] + [
+        {"participant": "p-900", "metric": "EMP6", "period": "2027", "achieved_on": "2027-12-01"}
+    ]
+    run, created = compute_run(drawn, "2027", SYSTEM)
+    db.session.commit()
+    assert created and run.id != approved.id
+    # one more job: +150 000 on jobs; botkyrka's 67 500 share is held back by its cap, so
+    # nacka owes +45 000 and region +37 500; senior principal +82 500.
+    assert [(ln.kind, ln.term_id, ln.amount) for ln in run.lines] == [
+        ("adjustment", "jobs", Decimal("150000"))
+    ]
+    assert amounts(run.payers) == {"botkyrka": Decimal("0"), "nacka": Decimal("45000"),
+                                   "region": Decimal("37500")}  # fmt: skip
+    db.session.refresh(approved)
+    assert amounts(approved.payers)["nacka"] == Decimal("1650000")
+    assert approved.status == "approved"
+
+
+def test_a_drawdown_above_the_remaining_commitment_is_refused(drawn):
+    from datetime import date
+
+    from outcomes.payments.drawdowns import record_drawdown
+    from sib.problems import ServiceError
+
+    with pytest.raises(ServiceError, match="0 SEK of its commitment left"):
+        record_drawdown(drawn, "malar_fund", date(2027, 6, 1), Decimal("1"), SYSTEM)

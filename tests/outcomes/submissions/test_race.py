@@ -1,0 +1,53 @@
+"""The same file uploaded twice at the same moment is stored once (PostgreSQL only)."""
+
+import io
+import threading
+
+import pytest
+from sqlalchemy import func, select
+
+from outcomes.submissions import service
+from outcomes.submissions.models import OutcomeRecord, Submission
+from sib.audit import AuditEvent
+from sib.extensions import db
+
+
+@pytest.mark.postgres
+def test_two_uploads_of_the_same_file_racing_store_it_once(
+    app, monkeypatch, good_file, officer
+):
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("needs PostgreSQL: SQLite serialises writers, so there is no race to lose")
+    both_read = threading.Barrier(2)
+    real_parse = service.parse_workbook
+
+    def parse_then_wait(*args, **kwargs):
+        # Both uploads have looked for the file and found nothing before either stores it.
+        parsed = real_parse(*args, **kwargs)
+        both_read.wait(timeout=20)
+        return parsed
+
+    monkeypatch.setattr(service, "parse_workbook", parse_then_wait)
+    answers = []
+
+    def send():
+        with app.test_client() as client:
+            answers.append(client.post(
+                "/api/v1/contracts/BOT-NAC-2027/submissions",
+                data={"file": (io.BytesIO(good_file), "race.xlsx")},
+                content_type="multipart/form-data", headers=officer,
+            ))  # fmt: skip
+
+    threads = [threading.Thread(target=send) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert sorted(a.status_code for a in answers) == [200, 201]
+    assert answers[0].get_json()["id"] == answers[1].get_json()["id"]
+    db.session.rollback()
+    assert db.session.scalar(select(func.count()).select_from(Submission)) == 1
+    assert db.session.scalar(select(func.count()).select_from(OutcomeRecord)) == 3
+    validated = select(func.count()).where(AuditEvent.action == "submission.validated")
+    assert db.session.scalar(validated) == 1
