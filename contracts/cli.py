@@ -13,6 +13,7 @@ from contracts.engine.errors import InputError
 from contracts.engine.settle import dumps_answer, settle
 from contracts.terms.load import TermsError, load_terms_text
 from sib.actor import Actor
+from sib.auth.demo import seed_demo_users
 from sib.extensions import db
 from sib.problems import ServiceError
 
@@ -85,9 +86,20 @@ def import_contract(file: Path) -> None:
 
 
 @click.command("demo")
-def demo() -> None:
-    """Seed the demo contract (idempotent)."""
+@click.option("--tokens", is_flag=True, help="Also issue and print one API token per role.")
+@click.option("--password", envvar="SIB_DEMO_PASSWORD", help="Password for the demo users' logins.")
+def demo(tokens: bool, password: str | None) -> None:
+    """Seed the demo contract and one user per role (idempotent)."""
     seed_demo()
+    logins = seed_demo_users(password)
+    db.session.commit()
+    if not tokens:
+        click.echo(f"Demo users: {', '.join(login.email for login in logins)}")
+        return
+    click.echo("Demo API tokens (shown once; earlier demo tokens are now revoked):")
+    for login in logins:
+        click.echo(f"  {login.role:<17} {login.email:<30} {login.token}")
+    click.echo('Try: curl -H "Authorization: Bearer <token>" http://127.0.0.1:5000/api/v1/contracts')
 
 
 def seed_demo() -> None:

@@ -22,6 +22,10 @@ class ExactDecimal(TypeDecorator):
         self.precision = precision
         self.scale = scale
 
+    def __repr__(self) -> str:
+        # Alembic writes this into migrations, so it must rebuild the same type.
+        return f"ExactDecimal({self.precision}, {self.scale})"
+
     def load_dialect_impl(self, dialect):
         if dialect.name == "sqlite":
             return dialect.type_descriptor(String(self.precision + 2))
@@ -52,3 +56,18 @@ def plain(value: Decimal) -> Decimal:
 def Money() -> ExactDecimal:  # noqa: N802 - reads as a column type
     """An amount in a currency's major unit, exact to 6 decimals (minor units are at most 3)."""
     return ExactDecimal(28, 6)
+
+
+def compare_type(context, inspected_column, metadata_column, inspected_type, metadata_type):
+    """Alembic's type comparison, told that ExactDecimal is text on SQLite and NUMERIC elsewhere.
+
+    Returns False (no change) when the database holds what ExactDecimal asks of that dialect,
+    None to let Alembic compare every other type itself.
+    """
+    if not isinstance(metadata_type, ExactDecimal):
+        return None
+    expected = metadata_type.load_dialect_impl(context.dialect)
+    if context.dialect.name == "sqlite":
+        return not isinstance(inspected_type, String)
+    same_scale = getattr(inspected_type, "scale", None) == getattr(expected, "scale", None)
+    return not (isinstance(inspected_type, Numeric) and same_scale)

@@ -5,6 +5,7 @@ from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
 
+from sib.dbtypes import compare_type
 from sib.problems import ProblemApi
 
 # Named constraints let Alembic alter and drop them, on SQLite in batch mode too.
@@ -22,5 +23,5 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
-migrate = Migrate(render_as_batch=True, compare_type=True)
+migrate = Migrate(render_as_batch=True, compare_type=compare_type)
 api = ProblemApi()

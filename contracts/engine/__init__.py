@@ -1,1 +1,4 @@
-"""The payment engine: pure functions that turn a terms document and outcome values into amounts and an explanation. Standard library and pyxirr only."""
+"""The payment engine: pure functions from terms and outcome values to amounts and an explanation.
+
+Standard library and pyxirr only; an import-linter contract keeps it so.
+"""

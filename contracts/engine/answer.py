@@ -22,7 +22,7 @@ def explanation(run: TermRun) -> str:
     Returns:
         One plain-language sentence, parts separated by semicolons.
     """
-    parts = [*run.notes[:1], run.clause, *run.notes[1:]] if run.notes else [run.clause]
+    parts = [run.gate_note, run.clause, *run.notes]
     if run.pays:
         parts += run.caps or ["no cap bound"]
     return "; ".join(p for p in parts if p)

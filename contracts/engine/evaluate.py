@@ -26,7 +26,8 @@ class TermRun:
     events: list[UnitEvent] = field(default_factory=list)  # participant units valued now
     clause: str = ""
     units: int | None = None  # participant rows counted as units (None: not per participant)
-    notes: list[str] = field(default_factory=list)  # the gate, before the clause
+    gate_note: str = ""  # the gate that passed, said before the clause
+    notes: list[str] = field(default_factory=list)  # said after the clause (memory)
     caps: list[str] = field(default_factory=list)  # caps that bound, in step order
     amount: Decimal = ZERO
 
@@ -83,7 +84,7 @@ def _gate(readings: Readings, term: Term, index: int, own: Reading, run: TermRun
         run.clause = f"gate failed: {what} {fmt(reading.value)} did not reach {fmt(gate.at)}"
         run.clause += "; pays nothing"
         return False
-    run.notes.append(f"gate: {what} {fmt(reading.value)} reached {fmt(gate.at)}")
+    run.gate_note = f"gate: {what} {fmt(reading.value)} reached {fmt(gate.at)}"
     return True
 
 
@@ -150,13 +151,15 @@ def _participant_card(readings: Readings, term: Term, ctx: Context, run: TermRun
     label = readings.labels[ctx.index]
     floor, carried, run.units = term.floor or ZERO, ZERO, 0
     for position, row in enumerate(rows, start=1):
-        low, high = _clip(term, position - 1 - floor), _clip(term, position - floor)
-        if high <= low:
-            continue
-        run.units += 1
-        if row.index in ctx.valued:
+        if row.index in ctx.valued:  # a cumulative term valued this row in an earlier period
+            run.units += 1
             carried += ctx.valued[row.index]
-        elif term.cumulative or row.period == label:
+            continue
+        if not (term.cumulative or row.period == label):
+            continue  # brackets count earlier periods' rows but pay only for this period's
+        low, high = _clip(term, position - 1 - floor), _clip(term, position - floor)
+        if high > low:
+            run.units += 1
             run.events.append(UnitEvent(term.index, row, curve.between(low, high)))
     run.result = carried
 

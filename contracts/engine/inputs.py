@@ -164,22 +164,27 @@ def _rows(contract: Contract, raw: object, found: _Collector) -> list[Row]:
 
 
 def _row(contract, periods, item: Mapping, path: str, i: int, found: _Collector) -> Row | None:
-    ok = True
     who = item.get("participant")
     if not isinstance(who, str) or not who:
         found.add(f"{path}.participant", "Each row needs a participant pseudonym.")
-        ok = False
     metric = contract.metrics.get(item.get("metric"))
     if metric is None or not metric.participant_level:
         found.add(
             f"{path}.metric",
             f"{item.get('metric')!r} is not a participant-level metric of the contract.",
         )
-        ok = False
     period = periods.get(item.get("period"))
     if period is None:
         found.add(f"{path}.period", f"There is no period {item.get('period')!r} in the contract.")
-        ok = False
+    on = _achieved_on(item, period, path, found)
+    if not who or not isinstance(who, str) or None in (metric, period, on):
+        return None
+    if not metric.participant_level:
+        return None
+    return Row(who, metric.code, period.label, on, i)
+
+
+def _achieved_on(item: Mapping, period, path: str, found: _Collector) -> dt.date | None:
     on = found.date(item.get("achieved_on"), f"{path}.achieved_on", "achievement date")
     if on is not None and period is not None and not period.starts_on <= on <= period.ends_on:
         found.add(
@@ -187,10 +192,8 @@ def _row(contract, periods, item: Mapping, path: str, i: int, found: _Collector)
             f"The outcome was achieved on {on}, outside period {period.label} "
             f"({period.starts_on} to {period.ends_on}).",
         )
-        ok = False
-    if not ok or on is None:
         return None
-    return Row(who, metric.code, period.label, on, i)
+    return on
 
 
 def _drawdowns(contract: Contract, raw: object, found: _Collector) -> list[Drawdown]:

@@ -124,7 +124,10 @@ def capacity(contract: Contract, positions: list[Position], on: dt.date) -> Deci
     tranches = {t.name: t for t in contract.tranches}
     total = ZERO
     for position in positions:
-        principal, ret = owed(contract, tranches[position.investor.tranche], position, on)
+        tranche = tranches.get(position.investor.tranche)
+        if tranche is None:
+            continue  # the waterfall pays only listed tranches (a valid document lists all)
+        principal, ret = owed(contract, tranche, position, on)
         if ret is None:
             return None
         total += principal + ret

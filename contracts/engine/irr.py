@@ -45,7 +45,10 @@ def _closest_root(dates, amounts):
     npv = _npv(dates, amounts)
     if npv(0) == 0:
         return 0
-    found = pyxirr.xirr(dates, amounts, guess=0, silent=True)
+    try:
+        found = pyxirr.xirr(dates, amounts, guess=0, silent=True)
+    except (pyxirr.InvalidPaymentsError, OverflowError, ValueError):
+        found = None
     if found is not None and not (-1 < found < 1e9):
         found = None
     limit = abs(found) if found is not None else None

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from contracts.engine.inputs import Outcomes
 from contracts.engine.model import Contract, Measure
-from contracts.engine.participants import counted_rows, first_row_indexes
+from contracts.engine.participants import counted_by_period, first_row_indexes
 
 
 @dataclass(frozen=True)
@@ -40,25 +40,35 @@ class Readings:
         self.outcomes = outcomes
         self.labels = [p.label for p in contract.periods]
         self.firsts = first_row_indexes(outcomes.rows)
-        self._counts: dict[tuple[str, int, bool], Decimal] = {}
+        self._counted: dict[tuple[str, bool], dict] = {}
 
     def is_higher_better(self, metric: str, measure: Measure) -> bool:
         """Whether bigger is better for this measure of this metric (TERMS.md "Better")."""
         return measure.kind != "value" or self.contract.metrics[metric].higher_is_better
 
-    def rows(self, metric: str, index: int, repeatable: bool, cumulative: bool):
-        """Return the counted rows of a participant-level metric in a period (or to date)."""
+    def rows(self, metric: str, index: int, repeatable: bool, cumulative: bool) -> list:
+        """Return the counted rows of a participant-level metric in a period (or to date).
+
+        Args:
+            metric: the participant-level metric code.
+            index: the period's position.
+            repeatable: count every row, not first rows only.
+            cumulative: take the rows of every period to date, period by period.
+
+        Returns:
+            The rows, each period's by ``achieved_on`` then input order.
+        """
+        key = (metric, repeatable)
+        if key not in self._counted:
+            rows = self.outcomes.rows
+            self._counted[key] = counted_by_period(rows, self.firsts, metric, repeatable)
         labels = self.labels[: index + 1] if cumulative else [self.labels[index]]
-        return counted_rows(self.outcomes.rows, self.firsts, metric, labels, repeatable)
+        return [row for label in labels for row in self._counted[key].get(label, [])]
 
     def value(self, metric: str, index: int, repeatable: bool = False) -> Decimal | None:
         """Return the metric's value in one period (a count of rows when participant-level)."""
         if self.contract.metrics[metric].participant_level:
-            key = (metric, index, repeatable)
-            if key not in self._counts:
-                rows = self.rows(metric, index, repeatable, cumulative=False)
-                self._counts[key] = Decimal(len(rows))
-            return self._counts[key]
+            return Decimal(len(self.rows(metric, index, repeatable, cumulative=False)))
         return self.outcomes.values.get(self.labels[index], {}).get(metric)
 
     def summed(self, metric: str, index: int, repeatable: bool = False) -> Decimal | None:

@@ -9,9 +9,6 @@ from decimal import Decimal
 
 from contracts.engine.money import D, minor_unit
 
-#: Units whose values may be summed over periods (TERMS.md "Metrics and periods").
-ADDITIVE_UNITS = frozenset({"count", "money", "days"})
-
 
 @dataclass(frozen=True)
 class Metric:
@@ -21,11 +18,6 @@ class Metric:
     unit: str
     higher_is_better: bool
     participant_level: bool
-
-    @property
-    def additive(self) -> bool:
-        """Whether values of this metric may be summed over periods."""
-        return self.unit in ADDITIVE_UNITS
 
 
 @dataclass(frozen=True)
@@ -148,10 +140,6 @@ class Contract:
     per_participant: Decimal | None
     guarantees: tuple[Guarantee, ...]
     surplus: str
-
-    def period_index(self, label: str) -> int:
-        """Return the position of the period labelled ``label``."""
-        return [p.label for p in self.periods].index(label)
 
 
 def parse_contract(doc: Mapping) -> Contract:

@@ -34,32 +34,28 @@ def first_row_indexes(rows: Iterable[Row]) -> frozenset[int]:
     return frozenset(r.index for r in first.values())
 
 
-def counted_rows(rows: Iterable[Row], firsts: frozenset[int], metric: str, labels, repeatable):
-    """Return the rows counted for a metric in the given periods, in achieved_on order.
+def counted_by_period(rows: Iterable[Row], firsts: frozenset[int], metric: str, repeatable):
+    """Return the rows counted for a metric, per period, each in achieved_on order.
 
     Args:
         rows: every participant row of the input.
         firsts: the indexes of first rows (from `first_row_indexes`).
         metric: the participant-level metric code.
-        labels: the period labels to take rows from, in period order.
         repeatable: count every row (``True``) or first rows only.
 
     Returns:
-        The counted rows, period by period in ``labels`` order, each period's rows by
-        ``achieved_on`` then input order.
+        ``{period label: [rows by achieved_on, then input order]}``.
     """
-    order = {label: i for i, label in enumerate(labels)}
-    chosen = [
-        r
-        for r in rows
-        if r.metric == metric and r.period in order and (repeatable or r.index in firsts)
-    ]
-    return sorted(chosen, key=lambda r: (order[r.period], r.achieved_on, r.index))
+    chosen = [r for r in rows if r.metric == metric and (repeatable or r.index in firsts)]
+    by_period: dict[str, list[Row]] = {}
+    for row in sorted(chosen, key=lambda r: (r.achieved_on, r.index)):
+        by_period.setdefault(row.period, []).append(row)
+    return by_period
 
 
 def apply_participant_cap(
     events: list[UnitEvent], cap: Decimal | None, paid: dict[str, Decimal]
-) -> tuple[list[UnitEvent], set[str]]:
+) -> list[UnitEvent]:
     """Cut unit values so no participant is paid more than ``cap`` over the contract.
 
     Outcomes are taken in ``achieved_on`` order (ties: term order, then input order); the one
@@ -71,13 +67,11 @@ def apply_participant_cap(
         paid: what each participant has been paid so far; updated in place.
 
     Returns:
-        The events with their values cut, in the order given, and the participants whose cap
-        bound.
+        The events with their values cut, in the order given.
     """
     if cap is None:
-        return events, set()
+        return events
     cut: dict[int, Decimal] = {}
-    bound: set[str] = set()
     ordered = sorted(
         range(len(events)),
         key=lambda i: (events[i].row.achieved_on, events[i].term_index, events[i].row.index),
@@ -87,8 +81,6 @@ def apply_participant_cap(
         who = event.row.participant
         room = max(cap - paid.get(who, Decimal(0)), Decimal(0))
         value = min(event.value, room)
-        if value < event.value:
-            bound.add(who)
         cut[i] = value
         paid[who] = paid.get(who, Decimal(0)) + value
-    return [UnitEvent(e.term_index, e.row, cut[i]) for i, e in enumerate(events)], bound
+    return [UnitEvent(e.term_index, e.row, cut[i]) for i, e in enumerate(events)]

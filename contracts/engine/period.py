@@ -92,18 +92,21 @@ def _evaluate_all(ledger: Ledger, index: int, terms, room: Decimal) -> list[Term
 def _participant_pass(ledger: Ledger, runs: list[TermRun]) -> None:
     events = [e for r in runs if r.pays for e in r.events]
     cap = ledger.contract.per_participant
-    cut, _ = apply_participant_cap(events, cap, ledger.participant_paid)
+    cut = apply_participant_cap(events, cap, ledger.participant_paid)
     by_term = {r.term.index: r for r in runs}
+    bound: dict[int, dict[str, Decimal]] = {}  # term -> participant -> amount cut
     for before, after in zip(events, cut, strict=True):
         run = by_term[after.term_index]
         run.result += after.value
         if run.term.cumulative:
             ledger.valued.setdefault(run.term.id, {})[after.row.index] = after.value
         if after.value < before.value:
-            run.caps.append(
-                f"per_participant cap {fmt(cap)} bound for {after.row.participant} "
-                f"(cut {fmt(before.value - after.value)})"
+            who = bound.setdefault(after.term_index, {})
+            who[after.row.participant] = (
+                who.get(after.row.participant, ZERO) + before.value - after.value
             )
+    for index, who in bound.items():
+        by_term[index].caps.append(_participant_note(cap, who))
     for run in runs:
         if run.pays and run.units is not None:
             name = "cumulative value" if run.term.cumulative else "value"
@@ -111,6 +114,12 @@ def _participant_pass(ledger: Ledger, runs: list[TermRun]) -> None:
                 f"{name} {fmt(run.measure)}: {run.units} participant(s) counted as units "
                 f"(pays {fmt(run.result)})"
             )
+
+
+def _participant_note(cap: Decimal, cut: dict[str, Decimal]) -> str:
+    names = list(cut)
+    named = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+    return f"per_participant cap {fmt(cap)} bound for {named} (cut {fmt(sum(cut.values()))})"
 
 
 def _steps_one_to_three(ledger: Ledger, runs: list[TermRun]) -> None:
@@ -183,7 +192,7 @@ def _terminated(ledger: Ledger, index: int, terms) -> PeriodResult:
     runs = []
     for term in terms:
         run = evaluate(ledger.readings, term, Context(index, ZERO, ZERO, {}))
-        run.pays, run.amount, run.notes, run.caps = False, ZERO, [], []
+        run.pays, run.amount, run.gate_note, run.notes, run.caps = False, ZERO, "", [], []
         run.clause = (
             f"not paid: the contract was terminated on {contract.terminated_on}, before this "
             f"period's payment date {period.payment_on}"

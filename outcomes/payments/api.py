@@ -8,7 +8,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from sqlalchemy import select
 
-from contracts.access import standing_of, visible_contract
+from contracts.access import visible_contract
 from contracts.engine.money import minor_unit, quantum
 from contracts.models import Organisation
 from outcomes.payments import drawdowns, service
@@ -189,8 +189,3 @@ def run_view(run: PaymentRun) -> dict:
 
 def _fields(row, *names: str) -> dict:
     return {name: getattr(row, name) for name in names}
-
-
-def organisation_standing(contract):
-    """The current actor's standing on a contract (for views checking a record's owner)."""
-    return standing_of(current_actor().organisation_id, contract)

@@ -3,7 +3,7 @@
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from contracts.engine.money import minor_unit
 from contracts.models import Contract, Party
@@ -93,8 +93,3 @@ def drawdowns_of(contract: Contract, organisation_id: int | None = None) -> list
     if organisation_id is not None:
         query = query.where(Drawdown.investor_id == organisation_id)
     return list(db.session.scalars(query.order_by(Drawdown.drawn_on, Drawdown.id)))
-
-
-def count_of(query) -> int:
-    """The number of rows a select would return."""
-    return db.session.scalar(select(func.count()).select_from(query.subquery()))

@@ -1,4 +1,4 @@
-"""Statements as formatted Excel workbooks: a summary, the cash flows and, for investors, a chart."""
+"""Statements as formatted Excel workbooks: summary, cash flows and, for investors, a chart."""
 
 from decimal import Decimal
 

@@ -1,1 +1,1 @@
-"""Outcome submissions: uploaded workbooks, their stored figures, verification and figures in force."""
+"""Outcome submissions: uploaded workbooks, their figures, verification, figures in force."""

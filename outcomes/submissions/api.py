@@ -1,4 +1,4 @@
-"""The outcome data API: the template, uploads, their problems, verification and figures in force."""
+"""The outcome data API: template, uploads and their problems, verification, figures in force."""
 
 import io
 import re
@@ -22,7 +22,6 @@ from outcomes.submissions.schemas import (
 from outcomes.submissions.settings import settings_from
 from outcomes.workbook.annotate import annotated_workbook
 from outcomes.workbook.limits import WorkbookError
-from outcomes.workbook.results import RowError
 from outcomes.workbook.template import template_bytes
 from sib.access import current_actor, guard
 from sib.extensions import db
@@ -92,7 +91,9 @@ class Submissions(MethodView):
             )  # fmt: skip
         except WorkbookError as error:
             db.session.rollback()
-            raise ServiceError(error.message, [("file", error.message)], status=error.status) from error
+            raise ServiceError(
+                error.message, [("file", error.message)], status=error.status
+            ) from error
         db.session.commit()
         if submission.status == "rejected":
             return rejected_response(reference, submission)
@@ -111,13 +112,20 @@ def rejected_response(reference: str, submission: Submission) -> Response:
         "detail": f"The workbook has {len(errors)} problem(s); nothing of it was stored. "
         "Download errors.xlsx to see each one marked in your own workbook.",
         "errors": [
-            {"path": service.problem_path(e), "sheet": e.sheet, "row": e.row, "column": e.column,
-             "value": e.value, "message": e.message}
+            {
+                "path": service.problem_path(e),
+                "sheet": e.sheet,
+                "row": e.row,
+                "column": e.column,
+                "value": e.value,
+                "message": e.message,
+            }
             for e in errors
         ],  # fmt: skip
         "submission": submission.id,
-        "errors_workbook": url_for("submissions.ErrorsWorkbook", reference=reference,
-                                   submission_id=submission.id),  # fmt: skip
+        "errors_workbook": url_for(
+            "submissions.ErrorsWorkbook", reference=reference, submission_id=submission.id
+        ),  # fmt: skip
     }
     return Response(json.dumps(body), status=422, mimetype=PROBLEM_TYPE)
 
@@ -137,7 +145,7 @@ class ErrorsWorkbook(MethodView):
     @blp.response(200, description="The uploaded workbook with every problem marked",
                   content_type=XLSX)  # fmt: skip
     def get(self, reference, submission_id):
-        """Download a rejected workbook with each bad cell red and commented, plus an Errors sheet."""
+        """Download a rejected workbook: bad cells red and commented, plus an Errors sheet."""
         submission = service.submission_of(visible_contract(reference), submission_id)
         if submission.status != "rejected":
             raise ConflictError(f"Submission {submission.id} is {submission.status}; only a "

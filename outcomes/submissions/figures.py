@@ -1,4 +1,4 @@
-"""Figures in force: which stored figure counts for each metric, period and area, and the engine input.
+"""Figures in force: which stored figure counts per metric, period and area; the engine input.
 
 Only verified submissions count, unless the terms say `"x_verification_required": false`
 (then every validated one counts). Among counted submissions the later upload wins, figure by
@@ -147,9 +147,7 @@ def engine_values(contract: Contract, *, as_of: date | None = None) -> dict:
     figures = _in_force(version, counted_submissions(contract, version, as_of))
     units = {m.code: m.unit for m in version.metrics}
     return {
-        "values": _values(
-            [f for f in figures if not f.participant_level], units
-        ),
+        "values": _values([f for f in figures if not f.participant_level], units),
         "participants": _participants([f for f in figures if f.participant_level], version),
     }
 
@@ -194,5 +192,6 @@ def _participants(figures: list[Figure], version: ContractVersion) -> list[dict]
                 )
             )
         )  # fmt: skip
-    return sorted(rows, key=lambda r: (periods.get(r["period"], len(periods)), r["period"],
-                                       r["metric"], r["achieved_on"], r["participant"]))  # fmt: skip
+    last = len(periods)
+    return sorted(rows, key=lambda r: (periods.get(r["period"], last), r["period"], r["metric"],
+                                       r["achieved_on"], r["participant"]))  # fmt: skip

@@ -70,7 +70,6 @@ class Submission(db.Model):
         CheckConstraint(_one_of("status", STATUSES), name="status"),
     )
 
-
     @property
     def version_number(self) -> int:
         return self.version.number

@@ -1,4 +1,4 @@
-"""Verbs on submissions: ingest a workbook, verify or dispute it; each audits, flushes, never commits."""
+"""Verbs on submissions: ingest a workbook, verify or dispute it; each audited, never committed."""
 
 import hashlib
 import json
@@ -45,7 +45,9 @@ def catalogue_for(version: ContractVersion) -> Catalogue:
 def submission_of(contract: Contract, submission_id: int) -> Submission:
     """A submission of this contract, or 404 (another contract's submission does not exist here)."""
     submission = db.session.scalar(
-        select(Submission).where(Submission.id == submission_id, Submission.contract_id == contract.id)
+        select(Submission).where(
+            Submission.id == submission_id, Submission.contract_id == contract.id
+        )
     )
     if submission is None:
         raise NotFoundError(f"Contract {contract.reference} has no submission {submission_id}.")
@@ -108,7 +110,10 @@ def ingest_file(
 def _savepoint():
     """A savepoint around the insert that may lose a race, so losing it keeps the transaction."""
     connection = db.session.connection()
-    if connection.dialect.name == "sqlite" and not connection.connection.driver_connection.in_transaction:
+    if (
+        connection.dialect.name == "sqlite"
+        and not connection.connection.driver_connection.in_transaction
+    ):
         # pysqlite opens a transaction only at the first write; a SAVEPOINT outside one starts
         # a transaction that RELEASE commits. Nothing is written yet, so a rollback loses nothing.
         try:
@@ -196,7 +201,7 @@ def _store_rows(submission_id: int, parsed: ParsedWorkbook, progress: Progress |
         for v in parsed.values
     )  # fmt: skip
     participants = (
-        {"submission_id": submission_id, "pseudonym": p.pseudonym, "metric": p.metric,
+        {"submission_id": submission_id, "pseudonym": p.pseudonym.hex(), "metric": p.metric,
          "period": p.period, "area": p.area, "achieved_on": p.achieved_on, "source_row": p.row}
         for p in parsed.participants
     )  # fmt: skip

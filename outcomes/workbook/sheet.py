@@ -90,22 +90,17 @@ def _report_merged(sheet: Sheet, header_row: int) -> None:
 
 
 def data_rows(sheet: Sheet, rows: Iterator, limits: Limits) -> Iterator[tuple[int, list]]:
-    """Yield (row number, cells in spec column order) for each non-empty row; check row limits."""
-    positions = list(sheet.positions.values())
-    keys = list(sheet.positions)
+    """Yield (row number, one cell per spec column, None where absent) for each non-empty row."""
+    positions = [sheet.positions.get(c.key, -1) for c in sheet.spec.columns]
+    keys = [c.key for c in sheet.spec.columns]
     formulas = sheet.facts.formulas_without_value
     hidden = sheet.facts.hidden_rows
     for _, number, values in rows:
         width = len(values)
-        cells = [values[p] if p < width else None for p in positions]
-        missing = (
-            [k for k, p in zip(keys, positions, strict=True) if (number, p) in formulas]
-            if formulas
-            else ()
-        )
-        if not missing and all(
-            v is None or v == "" or (isinstance(v, str) and not v.strip()) for v in cells
-        ):
+        cells = [values[p] if -1 < p < width else None for p in positions]
+        missing = _formulas(formulas, number, keys, positions) if formulas else ()
+        if not missing and all(v is None or v == "" or (v.__class__ is str and not v.strip())
+                               for v in cells):  # fmt: skip
             continue
         sheet.rows_read += 1
         if sheet.rows_read > limits.max_rows_per_sheet:
@@ -119,6 +114,9 @@ def data_rows(sheet: Sheet, rows: Iterator, limits: Limits) -> Iterator[tuple[in
         for key in missing:
             sheet.error(number, key, None, "the cell holds a formula whose result was not "
                         "saved; open the file in Excel, save it, and upload it again.")  # fmt: skip
-        if missing:
-            continue
-        yield number, cells
+        if not missing:
+            yield number, cells
+
+
+def _formulas(formulas, number: int, keys, positions) -> list[str]:
+    return [k for k, p in zip(keys, positions, strict=True) if (number, p) in formulas]

@@ -1,6 +1,7 @@
 """Checking each row of the Values and Participants sheets against the contract (pure).
 
-Every check runs on every row; problems are collected, never raised.
+Every check runs on every row; problems are collected, never raised. Lookups are cached by
+cell value, since a million rows repeat a handful of codes, periods, areas and dates.
 """
 
 from __future__ import annotations
@@ -12,97 +13,105 @@ from outcomes.workbook.cells import CellError, Number, is_empty, to_date, to_num
 from outcomes.workbook.limits import Limits
 from outcomes.workbook.pseudonym import IdentifierError, pseudonym_for
 from outcomes.workbook.results import ParticipantRow, ValueRow
-from outcomes.workbook.sheet import Sheet, data_rows
+from outcomes.workbook.sheet import Sheet, data_rows, shown_value
 
 HUNDRED = Decimal(100)
 #: How many accepted codes a message lists before "...".
 LISTED = 12
 
 
+def _listed(names) -> str:
+    names = list(names)
+    return ", ".join(names[:LISTED]) + (", ..." if len(names) > LISTED else "")
+
+
+def _quoted(raw, reason: str) -> str:
+    return f'"{shown_value(raw)}" {reason}'
+
+
 class Lookups:
-    """Case-insensitive lookups of the catalogue, built once per file."""
+    """Find codes, periods and areas case-insensitively; each answer is (found, problem)."""
 
     def __init__(self, catalogue: Catalogue, limits: Limits):
-        self.catalogue = catalogue
-        self.limits = limits
+        self.catalogue, self.limits = catalogue, limits
         self.metrics = {m.code.casefold(): m for m in catalogue.metrics}
         self.periods = {p.label.casefold(): p for p in catalogue.periods}
         self.areas = {a.casefold(): a for a in catalogue.areas}
+        self._cache: dict = {}
 
-    def text(self, sheet: Sheet, number: int, key: str, raw) -> str | None:
-        """Read a short text cell; report it when too long."""
-        text = to_text(raw)
-        if len(text) > self.limits.max_text_chars:
-            sheet.error(number, key, raw, f"is {len(text)} characters long; at most "
-                        f"{self.limits.max_text_chars} are accepted in this column.")  # fmt: skip
-            return None
-        return text
-
-    def metric(self, sheet: Sheet, number: int, raw, *, participant_level: bool) -> Metric | None:
+    def metric(self, raw, participant_level: bool) -> tuple[Metric | None, str]:
         """Find the row's metric and check it belongs on this sheet."""
-        if is_empty(raw):
-            sheet.error(number, "metric", raw, f"the cell is empty; write a metric code such as "
-                        f"{_example(self.catalogue, participant_level)}.")  # fmt: skip
-            return None
-        code = self.text(sheet, number, "metric", raw)
-        metric = self.metrics.get(code.casefold()) if code is not None else None
-        if code is not None and metric is None:
-            sheet.error(number, "metric", raw, f"is not a metric of contract "
-                        f"{self.catalogue.reference}; use one of: {self._codes()}.")  # fmt: skip
-        elif metric is not None and metric.participant_level != participant_level:
-            where = "Participants sheet, one row per participant" if metric.participant_level \
-                else "Values sheet as one figure"  # fmt: skip
-            sheet.error(number, "metric", raw, f"{metric.code} is reported on the {where}; "
-                        "move this row there.", quote=False)  # fmt: skip
-            return None
-        return metric
+        key = ("metric", raw, participant_level)
+        if key not in self._cache:
+            self._cache[key] = self._metric(raw, participant_level)
+        return self._cache[key]
 
-    def period(self, sheet: Sheet, number: int, raw):
+    def period(self, raw):
         """Find the row's period."""
-        if is_empty(raw):
-            sheet.error(number, "period", raw, f"the cell is empty; write a period such as "
-                        f"{self.catalogue.periods[0].label if self.catalogue.periods else '2027'}.")  # fmt: skip
-            return None
-        label = self.text(sheet, number, "period", raw)
-        period = self.periods.get(label.casefold()) if label is not None else None
-        if label is not None and period is None:
-            labels = _listed(p.label for p in self.catalogue.periods)
-            sheet.error(number, "period", raw, f"is not a period of this contract; use one of: "
-                        f"{labels}.")  # fmt: skip
-        return period
+        key = ("period", raw)
+        if key not in self._cache:
+            self._cache[key] = self._period(raw)
+        return self._cache[key]
 
-    def area(self, sheet: Sheet, number: int, raw, metric: Metric | None) -> str | None:
+    def area(self, raw, metric: Metric | None) -> tuple[str | None, str]:
         """Find the row's area ("" for none) and check the metric is broken down by it."""
-        name = self.text(sheet, number, "area", raw)
-        if name is None:
-            return None
+        key = ("area", raw, metric)
+        if key not in self._cache:
+            self._cache[key] = self._area(raw, metric)
+        return self._cache[key]
+
+    def _too_long(self, raw, text: str) -> str:
+        if len(text) <= self.limits.max_text_chars:
+            return ""
+        return _quoted(raw, f"is {len(text)} characters long; at most "
+                       f"{self.limits.max_text_chars} are accepted in this column.")  # fmt: skip
+
+    def _metric(self, raw, participant_level: bool):
+        if is_empty(raw):
+            codes = [m.code for m in self.catalogue.metrics
+                     if m.participant_level == participant_level] or ["EMP6"]  # fmt: skip
+            return None, f"the cell is empty; write a metric code such as {codes[0]}."
+        code = to_text(raw)
+        if problem := self._too_long(raw, code):
+            return None, problem
+        metric = self.metrics.get(code.casefold())
+        if metric is None:
+            codes = _listed(m.code for m in self.catalogue.metrics)
+            return None, _quoted(raw, f"is not a metric of contract {self.catalogue.reference}; "
+                                 f"use one of: {codes}.")  # fmt: skip
+        if metric.participant_level != participant_level:
+            where = ("Participants sheet, one row per participant" if metric.participant_level
+                     else "Values sheet as one figure")  # fmt: skip
+            return None, f"{metric.code} is reported on the {where}; move this row there."
+        return metric, ""
+
+    def _period(self, raw):
+        if is_empty(raw):
+            example = self.catalogue.periods[0].label if self.catalogue.periods else "2027"
+            return None, f"the cell is empty; write a period such as {example}."
+        label = to_text(raw)
+        if problem := self._too_long(raw, label):
+            return None, problem
+        period = self.periods.get(label.casefold())
+        if period is None:
+            labels = _listed(p.label for p in self.catalogue.periods)
+            return None, _quoted(raw, f"is not a period of this contract; use one of: {labels}.")
+        return period, ""
+
+    def _area(self, raw, metric: Metric | None):
+        name = to_text(raw)
+        if problem := self._too_long(raw, name):
+            return None, problem
         area = "" if name == "" else self.areas.get(name.casefold())
         if area is None:
-            sheet.error(number, "area", raw, f"is not an area of this contract; use one of: "
-                        f"{_listed(self.catalogue.areas) or 'none (leave it empty)'}.")  # fmt: skip
-        elif metric is not None and not metric.accepts_area(area):
+            known = _listed(self.catalogue.areas) or "none (leave it empty)"
+            return None, _quoted(raw, f"is not an area of this contract; use one of: {known}.")
+        if metric is not None and not metric.accepts_area(area):
             if metric.areas:
-                sheet.error(number, "area", raw, f"{metric.code} is reported per area; write "
-                            f"one of: {_listed(metric.areas)}.", quote=False)  # fmt: skip
-            else:
-                sheet.error(number, "area", raw, f"{metric.code} is not broken down by area; "
-                            "leave the area empty.", quote=False)  # fmt: skip
-            return None
-        return area
-
-    def _codes(self) -> str:
-        return _listed(m.code for m in self.catalogue.metrics)
-
-
-def _listed(names) -> str:
-    names = list(names)
-    shown = ", ".join(names[:LISTED])
-    return shown + (", ..." if len(names) > LISTED else "")
-
-
-def _example(catalogue: Catalogue, participant_level: bool) -> str:
-    codes = [m.code for m in catalogue.metrics if m.participant_level == participant_level]
-    return codes[0] if codes else "EMP6"
+                return None, f"{metric.code} is reported per area; write one of: " \
+                    f"{_listed(metric.areas)}."  # fmt: skip
+            return None, f"{metric.code} is not broken down by area; leave the area empty."
+        return area, ""
 
 
 def check_values(sheet: Sheet, rows, lookups: Lookups) -> list[ValueRow]:
@@ -110,13 +119,14 @@ def check_values(sheet: Sheet, rows, lookups: Lookups) -> list[ValueRow]:
     accepted, seen = [], {}
     value_at = sheet.positions["value"]
     percent = sheet.facts.percent_cells
-    for number, cells in data_rows(sheet, rows, lookups.limits):
-        raw = dict(zip(sheet.positions, cells, strict=True))
-        metric = lookups.metric(sheet, number, raw["metric"], participant_level=False)
-        period = lookups.period(sheet, number, raw["period"])
-        area = lookups.area(sheet, number, raw.get("area"), metric)
-        value = _value(sheet, number, raw["value"], metric, (number, value_at) in percent)
-        comment = _comment(sheet, number, raw.get("comment"), lookups.limits)
+    for number, (raw_metric, raw_period, raw_area, raw_value, raw_comment) in data_rows(
+        sheet, rows, lookups.limits
+    ):
+        metric = _found(sheet, number, "metric", raw_metric, lookups.metric(raw_metric, False))
+        period = _found(sheet, number, "period", raw_period, lookups.period(raw_period))
+        area = _found(sheet, number, "area", raw_area, lookups.area(raw_area, metric))
+        value = _value(sheet, number, raw_value, metric, (number, value_at) in percent)
+        comment = _comment(sheet, number, raw_comment, lookups.limits)
         if None in (metric, period, area, value, comment):
             continue
         key = (metric.code, period.label, area)
@@ -128,6 +138,13 @@ def check_values(sheet: Sheet, rows, lookups: Lookups) -> list[ValueRow]:
         seen[key] = number
         accepted.append(ValueRow(number, metric.code, period.label, area, value, comment))
     return accepted
+
+
+def _found(sheet: Sheet, number: int, key: str, raw, answer):
+    found, problem = answer
+    if problem:
+        sheet.error(number, key, raw, problem, quote=False)
+    return found
 
 
 def _comment(sheet: Sheet, number: int, raw, limits: Limits) -> str | None:
@@ -148,9 +165,7 @@ def _value(sheet: Sheet, number: int, raw, metric: Metric | None, percent_format
     except CellError as exc:
         sheet.error(number, "value", raw, f"{exc}; write a number such as 12 or 12,5.")
         return None
-    if metric is None:
-        return read.value
-    reason = unit_problem(read, metric)
+    reason = unit_problem(read, metric) if metric is not None else ""
     if reason:
         sheet.error(number, "value", raw, reason)
         return None
@@ -164,9 +179,8 @@ def unit_problem(read: Number, metric: Metric) -> str:
         noun = "a count" if unit in WHOLE_UNITS else f"measured in {unit or 'plain numbers'}"
         return f"is a percentage, but {metric.code} is {noun}; write the figure without %."
     if unit in WHOLE_UNITS and value != value.to_integral_value():
-        return (
-            f"is not a whole number, but {metric.code} is a count; write a whole number such as 12."
-        )
+        return (f"is not a whole number, but {metric.code} is a count; write a whole number "
+                "such as 12.")  # fmt: skip
     if unit in NON_NEGATIVE_UNITS and value < 0:
         return f"is negative, but {metric.code} ({unit}) cannot be below 0."
     if unit == "percent" and value > HUNDRED:
@@ -177,19 +191,21 @@ def unit_problem(read: Number, metric: Metric) -> str:
 def check_participants(sheet: Sheet, rows, lookups: Lookups, key: bytes) -> list[ParticipantRow]:
     """Check and pseudonymise every participant row; return the good ones."""
     accepted = []
-    first_row: dict[str, dict[str, int]] = {}
+    first_row: dict = {}
     dates: dict = {}
-    for number, cells in data_rows(sheet, rows, lookups.limits):
-        raw = dict(zip(sheet.positions, cells, strict=True))
-        pseudonym = _pseudonym(sheet, number, raw["participant"], key, lookups.limits)
-        metric = lookups.metric(sheet, number, raw["metric"], participant_level=True)
-        period = lookups.period(sheet, number, raw["period"])
-        area = lookups.area(sheet, number, raw.get("area"), metric)
-        achieved_on = _achieved_on(sheet, number, raw["achieved_on"], period, dates)
+    limits = lookups.limits
+    for number, (raw_id, raw_metric, raw_period, raw_date, raw_area) in data_rows(
+        sheet, rows, limits
+    ):
+        pseudonym = _pseudonym(sheet, number, raw_id, key, limits)
+        metric = _found(sheet, number, "metric", raw_metric, lookups.metric(raw_metric, True))
+        period = _found(sheet, number, "period", raw_period, lookups.period(raw_period))
+        area = _found(sheet, number, "area", raw_area, lookups.area(raw_area, metric))
+        achieved_on = _achieved_on(sheet, number, raw_date, period, dates)
         if None in (pseudonym, metric, period, area, achieved_on):
             continue
-        seen = first_row.setdefault(metric.code if metric.once_only else
-                                    f"{metric.code} {achieved_on}", {})  # fmt: skip
+        # Once-only outcomes: one row per participant. Repeatable ones: one per participant a day.
+        seen = first_row.setdefault(metric.code if metric.once_only else (metric.code, achieved_on), {})
         if pseudonym in seen:
             sheet.error(number, "participant", None, _repeated(metric, seen[pseudonym]))
             continue
@@ -210,12 +226,11 @@ def _repeated(metric: Metric, earlier: int) -> str:
 
 def _pseudonym(sheet: Sheet, number: int, raw, key: bytes, limits: Limits) -> bytes | None:
     # The identifier is never passed on as the error's value: errors show the row, not the id.
-    if is_empty(raw):
-        sheet.error(
-            number, "participant", None, "the cell is empty; write the participant's identifier."
-        )
+    if raw is None or raw == "":
+        sheet.error(number, "participant", None, "the cell is empty; write the participant's "
+                    "identifier.")  # fmt: skip
         return None
-    text = to_text(raw)
+    text = raw.strip() if raw.__class__ is str else to_text(raw)
     if len(text) > limits.max_text_chars:
         sheet.error(number, "participant", None, f"is {len(text)} characters long; an "
                     f"identifier has at most {limits.max_text_chars}.")  # fmt: skip
@@ -228,19 +243,19 @@ def _pseudonym(sheet: Sheet, number: int, raw, key: bytes, limits: Limits) -> by
 
 
 def _achieved_on(sheet: Sheet, number: int, raw, period, cache: dict):
-    if is_empty(raw):
-        sheet.error(number, "achieved_on", raw, "the cell is empty; write the date the outcome was "
-                    "achieved, such as 2027-03-01.")  # fmt: skip
-        return None
-    try:
-        # Cached by cell value: a million rows share a few hundred dates, one object each.
-        day = cache.get(raw)
-        if day is None:
+    # Cached by cell value: a million rows share a few hundred dates, one object each.
+    day = cache.get(raw)
+    if day is None:
+        if is_empty(raw):
+            sheet.error(number, "achieved_on", raw, "the cell is empty; write the date the "
+                        "outcome was achieved, such as 2027-03-01.")  # fmt: skip
+            return None
+        try:
             day = cache[raw] = to_date(raw)
-    except CellError as exc:
-        sheet.error(number, "achieved_on", raw, f"{exc}; write the date as 2027-03-01.")
-        return None
-    if period is not None and not period.contains(day):
+        except CellError as exc:
+            sheet.error(number, "achieved_on", raw, f"{exc}; write the date as 2027-03-01.")
+            return None
+    if period is not None and not period.starts_on <= day <= period.ends_on:
         sheet.error(number, "achieved_on", raw, f"{day.isoformat()} is outside period "
                     f"{period.label} ({period.starts_on.isoformat()} to "
                     f"{period.ends_on.isoformat()}); check the date or the period.",

@@ -38,7 +38,9 @@ def _create(holder: str, now: datetime, expires: datetime, name: str) -> bool:
     # Two instances creating the row at once: the second flush raises IntegrityError, and its
     # heartbeat rolls back and counts the lease as not held.
     db.session.add(
-        SchedulerLease(name=name, holder=holder, acquired_at=now, renewed_at=now, expires_at=expires)
+        SchedulerLease(
+            name=name, holder=holder, acquired_at=now, renewed_at=now, expires_at=expires
+        )
     )
     db.session.flush()
     return True

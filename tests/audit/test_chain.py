@@ -14,8 +14,14 @@ from sib.extensions import db
 
 def append(count: int) -> list[AuditEvent]:
     events = [
-        audit.record("test.happened", actor=Actor.system("test"), entity_type="thing",
-                     entity_id=n, before={"n": n - 1}, after={"n": n})  # fmt: skip
+        audit.record(
+            "test.happened",
+            actor=Actor.system("test"),
+            entity_type="thing",
+            entity_id=n,
+            before={"n": n - 1},
+            after={"n": n},
+        )
         for n in range(1, count + 1)
     ]
     db.session.commit()
@@ -66,8 +72,9 @@ def test_events_chain_each_to_the_one_before(app):
 def test_a_changed_row_is_reported_by_its_sequence_number(app, column, value):
     append(5)
     with tampering() as sql:
-        sql.execute(text(f"UPDATE audit_events SET {column} = :value WHERE seq = 3"),
-                    {"value": value})  # fmt: skip
+        sql.execute(
+            text(f"UPDATE audit_events SET {column} = :value WHERE seq = 3"), {"value": value}
+        )
     verdict = verify_chain()
     assert (verdict["ok"], verdict["first_bad_seq"], verdict["checked"]) == (False, 3, 2)
     assert "changed" in verdict["problem"]
@@ -78,9 +85,10 @@ def test_a_changed_row_with_a_recomputed_hash_breaks_the_next_link(app):
     forged = '{"after": {"n": 300}, "before": {"n": 2}}'
     row = {name: getattr(events[2], name) for name in audit.HASHED_COLUMNS} | {"change": forged}
     with tampering() as sql:
-        sql.execute(text("UPDATE audit_events SET change = :change, hash = :hash WHERE seq = 3"),
-                    {"change": forged, "hash": chain_hash(events[1].hash,
-                                                          audit.canonical_json(row))})  # fmt: skip
+        sql.execute(
+            text("UPDATE audit_events SET change = :change, hash = :hash WHERE seq = 3"),
+            {"change": forged, "hash": chain_hash(events[1].hash, audit.canonical_json(row))},
+        )
     assert verify_chain()["first_bad_seq"] == 4
 
 
@@ -127,8 +135,6 @@ def test_the_command_line_exits_1_when_the_chain_is_broken(app, runner):
     broken = runner.invoke(args=["audit", "verify"])
     assert broken.exit_code == 1
     assert "seq 2" in broken.output
-
-
 
 
 @pytest.mark.postgres

@@ -72,8 +72,13 @@ def samples(demo_contract, make_user, make_token):
     target = make_user("investor", "sodertorn_impact")
     make_token(target)
     token = next(iter(pytest.importorskip("sib.extensions").db.session.scalars(select(ApiToken))))
-    return {"reference": demo_contract.reference, "number": 1, "user_id": target.id,
-            "token_id": token.id, "_int": 1}  # fmt: skip
+    return {
+        "reference": demo_contract.reference,
+        "number": 1,
+        "user_id": target.id,
+        "token_id": token.id,
+        "_int": 1,
+    }
 
 
 def build(rule, samples: dict, organisation_slug: str) -> str:
@@ -113,14 +118,17 @@ def test_every_route_answers_every_role_as_the_matrix_says(
             actor = Actor("user:test", user.id, user.organisation_id, frozenset({role}))
             for path, method, action, rule in api_routes(app):
                 want = expected(actor, action, rule, demo_contract)
-                response = client.open(build(rule, samples, slug), method=method, json={},
-                                       headers=headers)  # fmt: skip
+                response = client.open(
+                    build(rule, samples, slug), method=method, json={}, headers=headers
+                )
                 got = response.status_code
                 body = response.get_json(silent=True)
                 detail = body.get("detail") if isinstance(body, dict) else None
                 if not _agrees(want, got, detail, hidden):
-                    wrong.append(f"{role:16} {where:5} {method:6} {path} [{action}]: "
-                                 f"want {want}, got {got} {detail or ''}")  # fmt: skip
+                    wrong.append(
+                        f"{role:16} {where:5} {method:6} {path} [{action}]: "
+                        f"want {want}, got {got} {detail or ''}"
+                    )
     assert wrong == [], "\n" + "\n".join(wrong)
 
 
@@ -135,16 +143,16 @@ def _agrees(want, got: int, detail: str | None, hidden: str) -> bool:
     return got == want
 
 
-def test_another_organisations_contract_is_missing_from_its_list(client, demo_contract,
-                                                                   auth_headers):  # fmt: skip
+def test_another_organisations_contract_is_missing_from_its_list(
+    client, demo_contract, auth_headers
+):
     own = client.get("/api/v1/contracts", headers=auth_headers("investor", "malar_fund"))
     other = client.get("/api/v1/contracts", headers=auth_headers("investor", OTHER))
     assert [c["reference"] for c in own.get_json()] == [demo_contract.reference]
     assert other.get_json() == []
 
 
-def test_a_hidden_contract_answers_as_one_that_does_not_exist(client, demo_contract,
-                                                                auth_headers):  # fmt: skip
+def test_a_hidden_contract_answers_as_one_that_does_not_exist(client, demo_contract, auth_headers):
     headers = auth_headers("finance_officer", OTHER)
     hidden = client.get(f"/api/v1/contracts/{demo_contract.reference}", headers=headers)
     missing = client.get("/api/v1/contracts/NO-SUCH-1", headers=headers)
@@ -173,8 +181,13 @@ def test_a_former_party_reads_but_no_longer_acts(client, demo_contract, auth_hea
 
     terms = json.loads(demo_contract.versions[0].document)
     terms["parties"] = [p for p in terms["parties"] if p["organisation"] != "utfall"]
-    service.amend_contract(demo_contract, terms, demo_contract.versions[0].effective_from,
-                           "The intermediary leaves", Actor.system("test"))  # fmt: skip
+    service.amend_contract(
+        demo_contract,
+        terms,
+        demo_contract.versions[0].effective_from,
+        "The intermediary leaves",
+        Actor.system("test"),
+    )
     db.session.commit()
     headers = auth_headers("contract_manager", "utfall")
     url = f"/api/v1/contracts/{demo_contract.reference}"

@@ -17,8 +17,13 @@ def admin(auth_headers, make_organisation):
 
 
 def new_user(**changes):
-    return {"email": "Nils@Botkyrka.test", "name": "Nils", "organisation": "botkyrka",
-            "roles": ["finance_officer"], **changes}  # fmt: skip
+    return {
+        "email": "Nils@Botkyrka.test",
+        "name": "Nils",
+        "organisation": "botkyrka",
+        "roles": ["finance_officer"],
+        **changes,
+    }
 
 
 def test_an_admin_creates_a_user_of_an_organisation(client, admin):
@@ -59,23 +64,46 @@ def test_an_email_is_taken_once_whatever_its_case(client, admin):
 
 
 def test_the_password_never_comes_back(client, admin):
-    response = client.post("/api/v1/users", json=new_user(password="a long enough secret"),
-                           headers=admin)  # fmt: skip
+    response = client.post(
+        "/api/v1/users", json=new_user(password="a long enough secret"), headers=admin
+    )
     assert "password" not in response.get_data(as_text=True)
 
 
 def test_users_are_created_from_the_command_line(runner, make_organisation):
     make_organisation("region")
-    result = runner.invoke(args=["users", "create", "astrid@region.test", "--name", "Astrid",
-                                 "--organisation", "region", "--role", "auditor"])  # fmt: skip
+    result = runner.invoke(
+        args=[
+            "users",
+            "create",
+            "astrid@region.test",
+            "--name",
+            "Astrid",
+            "--organisation",
+            "region",
+            "--role",
+            "auditor",
+        ]
+    )
     assert result.exit_code == 0, result.output
     user = db.session.scalar(select(User).where(User.email == "astrid@region.test"))
     assert user.roles == {"auditor"}
 
 
 def test_the_command_line_names_an_unknown_organisation(runner):
-    result = runner.invoke(args=["users", "create", "a@b.test", "--name", "A",
-                                 "--organisation", "atlantis", "--role", "admin"])  # fmt: skip
+    result = runner.invoke(
+        args=[
+            "users",
+            "create",
+            "a@b.test",
+            "--name",
+            "A",
+            "--organisation",
+            "atlantis",
+            "--role",
+            "admin",
+        ]
+    )
     assert result.exit_code == 1
     assert "No organisation atlantis" in result.output
 
@@ -100,8 +128,7 @@ def test_seeding_the_demo_again_replaces_its_tokens(client, demo_contract):
     assert (old.status_code, new.status_code) == (401, 200)
 
 
-def test_the_demo_auditor_verifies_the_chain_and_pulls_the_contract_history(client,
-                                                                            demo_contract):  # fmt: skip
+def test_the_demo_auditor_verifies_the_chain_and_pulls_the_contract_history(client, demo_contract):
     auditor = next(login for login in seed_demo_users() if login.role == "auditor")
     db.session.commit()
     headers = {"Authorization": f"Bearer {auditor.token}"}

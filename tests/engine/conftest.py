@@ -15,8 +15,13 @@ METRICS = [
     {"code": "CNT", "name": "Events avoided", "unit": "count", "direction": "higher"},
     {"code": "CMP", "name": "Comparison group", "unit": "count", "direction": "higher"},
     {"code": "WAIT", "name": "Days waited", "unit": "days", "direction": "lower"},
-    {"code": "EMP", "name": "In work", "unit": "count", "direction": "higher",
-     "participant_level": True},
+    {
+        "code": "EMP",
+        "name": "In work",
+        "unit": "count",
+        "direction": "higher",
+        "participant_level": True,
+    },
 ]
 
 #: Calendar-year periods; each is paid on its `ends_on` (no deadline).
@@ -50,17 +55,6 @@ BASE = {
     "payer_shares": {"city": "1"},
 }
 
-#: Two payers, and two investors in one senior tranche, for money-flow tests.
-PAYERS = [
-    {"organisation": "city", "role": "outcome_payer"},
-    {"organisation": "region", "role": "outcome_payer"},
-]
-
-
-def investor(org: str, commitment: str = "1000000", tranche: str = "senior") -> dict:
-    """Return an investor party."""
-    return {"organisation": org, "role": "investor", "commitment": commitment, "tranche": tranche}
-
 
 @pytest.fixture
 def make_terms():
@@ -79,7 +73,11 @@ def make_input():
     """Return a factory of engine inputs with empty defaults."""
 
     def make(values=None, participants=None, drawdowns=None, through=None) -> dict:
-        doc = {"values": values or {}, "participants": participants or [], "drawdowns": drawdowns or []}
+        doc = {
+            "values": values or {},
+            "participants": participants or [],
+            "drawdowns": drawdowns or [],
+        }
         if through is not None:
             doc["through"] = through
         return doc
@@ -124,18 +122,13 @@ def entry():
 
 
 @pytest.fixture
-def row():
-    """Return ``row(who, on, metric="EMP")``: a participant row in the period of ``on``'s year."""
-
-    def make(who: str, on: str, metric: str = "EMP") -> dict:
-        return {"participant": who, "metric": metric, "period": on[:4], "achieved_on": on}
-
-    return make
-
-
-@pytest.fixture
 def metrics():
     """Return the test metrics plus HOUSE, a second participant-level count."""
-    house = {"code": "HOUSE", "name": "Housed", "unit": "count", "direction": "higher",
-             "participant_level": True}
+    house = {
+        "code": "HOUSE",
+        "name": "Housed",
+        "unit": "count",
+        "direction": "higher",
+        "participant_level": True,
+    }
     return [*copy.deepcopy(METRICS), house]

@@ -398,6 +398,13 @@ def terms_documents(draw, currency: str | None = None) -> dict:
     }
     if investor_parties and draw(st.booleans()):
         document["guarantees"] = [draw(guarantee(payers, tranches, currency))]
+    if draw(st.integers(0, 5)) == 0:
+        # anywhere in the contract's life, often between two payment dates
+        start = dt.date.fromisoformat(document["starts_on"])
+        span = (dt.date.fromisoformat(document["ends_on"]) - start).days
+        document["terminated_on"] = (
+            start + dt.timedelta(days=draw(st.integers(0, span)))
+        ).isoformat()
     rounding = draw(st.sampled_from([None, "half_up", "half_even"]))
     if rounding:
         document["rounding"] = rounding

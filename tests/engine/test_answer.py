@@ -13,9 +13,16 @@ EXAMPLE = {
     "format": "sib-terms/1",
     "reference": "BOT-NAC-2027",
     "title": "Work and safety in Alby, Fittja and Fisksätra",
-    "currency": "SEK", "starts_on": "2027-01-01", "ends_on": "2030-12-31",
+    "currency": "SEK",
+    "starts_on": "2027-01-01",
+    "ends_on": "2030-12-31",
     "organisations": [
-        {"id": "botkyrka", "name": "Botkyrka kommun", "kind": "municipality", "org_number": "212000-2882"},
+        {
+            "id": "botkyrka",
+            "name": "Botkyrka kommun",
+            "kind": "municipality",
+            "org_number": "212000-2882",
+        },
         {"id": "nacka", "name": "Nacka kommun", "kind": "municipality"},
         {"id": "region", "name": "Region Stockholm", "kind": "region", "org_number": "232100-0016"},
         {"id": "fund", "name": "Demo Impact Fund", "kind": "investor"},
@@ -29,20 +36,51 @@ EXAMPLE = {
     "tranches": [{"name": "senior", "return_cap": {"kind": "annual_rate", "rate": "0.06"}}],
     "payer_shares": {"botkyrka": "0.45", "nacka": "0.25", "region": "0.30"},
     "metrics": [
-        {"code": "EMP6", "name": "Residents in work six months", "unit": "count",
-         "direction": "higher", "participant_level": True},
-        {"code": "SAFE", "name": "Residents who feel safe at night", "unit": "percent",
-         "direction": "higher", "counterfactual": "historical_baseline"},
+        {
+            "code": "EMP6",
+            "name": "Residents in work six months",
+            "unit": "count",
+            "direction": "higher",
+            "participant_level": True,
+        },
+        {
+            "code": "SAFE",
+            "name": "Residents who feel safe at night",
+            "unit": "percent",
+            "direction": "higher",
+            "counterfactual": "historical_baseline",
+        },
     ],
     "periods": [
-        {"label": "2027", "starts_on": "2027-01-01", "ends_on": "2027-12-31", "deadline": "2028-03-31"},
-        {"label": "2028", "starts_on": "2028-01-01", "ends_on": "2028-12-31", "deadline": "2029-03-31"},
+        {
+            "label": "2027",
+            "starts_on": "2027-01-01",
+            "ends_on": "2027-12-31",
+            "deadline": "2028-03-31",
+        },
+        {
+            "label": "2028",
+            "starts_on": "2028-01-01",
+            "ends_on": "2028-12-31",
+            "deadline": "2029-03-31",
+        },
     ],
     "terms": [
-        {"id": "jobs", "metric": "EMP6", "kind": "rate_card", "price": "45000", "cap_total": "9000000"},
-        {"id": "safety", "metric": "SAFE", "measure": {"kind": "change", "baseline": "52"},
-         "kind": "tiered", "tiers": [{"at": "3", "pay": "1000000"}, {"at": "6", "pay": "2500000"}],
-         "payer_shares": {"botkyrka": "0.5", "nacka": "0.5"}},
+        {
+            "id": "jobs",
+            "metric": "EMP6",
+            "kind": "rate_card",
+            "price": "45000",
+            "cap_total": "9000000",
+        },
+        {
+            "id": "safety",
+            "metric": "SAFE",
+            "measure": {"kind": "change", "baseline": "52"},
+            "kind": "tiered",
+            "tiers": [{"at": "3", "pay": "1000000"}, {"at": "6", "pay": "2500000"}],
+            "payer_shares": {"botkyrka": "0.5", "nacka": "0.5"},
+        },
     ],
     "caps": {"outcome_total": "30000000", "per_participant": "60000"},
 }
@@ -58,7 +96,10 @@ def test_the_worked_example_of_the_answer_section():
     answer = settle(EXAMPLE, INPUT)
     (period,) = answer["periods"]
     assert period["terms"][1] == {
-        "term": "safety", "measure": "5.5", "gate_measure": None, "amount": "1000000.00",
+        "term": "safety",
+        "measure": "5.5",
+        "gate_measure": None,
+        "amount": "1000000.00",
         "explanation": "change 5.5 reached the tier at 3 (pays 1000000); no cap bound",
     }
     # jobs applies too: no participant rows, value 0, nothing paid.
@@ -80,8 +121,10 @@ def test_the_worked_examples_totals_and_irr():
     assert totals["payers"] == {"botkyrka": "500000.00", "nacka": "500000.00", "region": "0.00"}
     # -8000000 on 2027-01-15, +1000000 on 2028-03-31 (441 days):
     # (1000000 / 8000000) ** (365 / 441) - 1 = -0.82112.. -> -0.8211. (TERMS.md's abridged
-    # example shows null; with these flows the rate is defined, see docs/terms-readings.md.)
-    assert totals["investors"] == {"fund": {"principal": "1000000.00", "return": "0.00", "irr": "-0.8211"}}
+    # example shows null; with these flows the rate is defined, see docs/terms.md, Readings of TERMS.md.)
+    assert totals["investors"] == {
+        "fund": {"principal": "1000000.00", "return": "0.00", "irr": "-0.8211"}
+    }
 
 
 def test_the_digest_is_the_sha256_of_the_sorted_compact_serialisation():
@@ -110,10 +153,18 @@ def test_the_same_document_with_keys_in_another_order_gives_the_same_bytes():
             return [reverse(v) for v in value]
         return value
 
-    assert dumps_answer(settle(EXAMPLE, INPUT)) == dumps_answer(settle(reverse(EXAMPLE), reverse(INPUT)))
+    assert dumps_answer(settle(EXAMPLE, INPUT)) == dumps_answer(
+        settle(reverse(EXAMPLE), reverse(INPUT))
+    )
 
 
 def test_amounts_have_the_currencys_minor_unit_decimals():
     for currency, expected in (("JPY", "1000000"), ("KWD", "1000000.000")):
         answer = settle({**EXAMPLE, "currency": currency}, INPUT)
         assert answer["periods"][0]["terms"][1]["amount"] == expected
+
+
+def test_settling_leaves_its_inputs_untouched():
+    terms, values = json.loads(json.dumps(EXAMPLE)), json.loads(json.dumps(INPUT))
+    settle(terms, values)
+    assert (terms, values) == (EXAMPLE, INPUT)

@@ -10,9 +10,14 @@ def card(term_id: str, price: str, **fields) -> dict:
 
 
 def test_cap_per_period_holds_a_terms_amount_and_is_named(run, entry):
-    found = entry(run([card("t", "100", cap_per_period="500")], values={"2027": {"CNT": "8"}}), "2027", "t")
+    found = entry(
+        run([card("t", "100", cap_per_period="500")], values={"2027": {"CNT": "8"}}), "2027", "t"
+    )
     assert found["amount"] == "500.00"  # 8 * 100 = 800, at most 500
-    assert found["explanation"] == "value 8 gives 8 units (pays 800); cap_per_period 500 bound (cut from 800)"
+    assert (
+        found["explanation"]
+        == "value 8 gives 8 units (pays 800); cap_per_period 500 bound (cut from 800)"
+    )
 
 
 @pytest.mark.parametrize(
@@ -27,7 +32,9 @@ def test_cap_per_period_holds_a_terms_amount_and_is_named(run, entry):
         ("900", ("60", "30"), ["600.00", "300.00"]),
     ],
 )
-def test_the_outcome_total_cut_is_shared_pro_rata_ties_to_the_earlier_term(run, entry, total, prices, expected):
+def test_the_outcome_total_cut_is_shared_pro_rata_ties_to_the_earlier_term(
+    run, entry, total, prices, expected
+):
     terms = [card("a", prices[0]), card("b", prices[1])]
     answer = run(terms, values={"2027": {"CNT": "10"}}, caps={"outcome_total": total})
     assert [entry(answer, "2027", t)["amount"] for t in ("a", "b")] == expected
@@ -35,8 +42,11 @@ def test_the_outcome_total_cut_is_shared_pro_rata_ties_to_the_earlier_term(run, 
 
 def test_the_outcome_total_counts_earlier_periods(run, amounts, entry):
     # 500 a period against 800 in all: 500, then 300, then 0
-    answer = run([card("t", "50")], values={y: {"CNT": "10"} for y in ("2027", "2028", "2029")},
-                 caps={"outcome_total": "800"})
+    answer = run(
+        [card("t", "50")],
+        values={y: {"CNT": "10"} for y in ("2027", "2028", "2029")},
+        caps={"outcome_total": "800"},
+    )
     assert amounts(answer, "t") == ["500.00", "300.00", "0.00"]
     assert "caps.outcome_total 800 bound (cut 200" in entry(answer, "2028", "t")["explanation"]
 
@@ -82,7 +92,9 @@ DRAWN = [{"investor": "fund", "on": "2027-01-01", "amount": "1000"}]
 def test_with_retained_surplus_a_period_is_cut_to_what_investors_can_receive(
     run, entry, cap, drawdowns, expected
 ):
-    answer = run([card("t", "100")], values={"2027": {"CNT": "15"}}, drawdowns=drawdowns, **investors(cap))
+    answer = run(
+        [card("t", "100")], values={"2027": {"CNT": "15"}}, drawdowns=drawdowns, **investors(cap)
+    )
     found = entry(answer, "2027", "t")
     assert found["amount"] == expected
     assert ("investor capacity bound" in found["explanation"]) == (expected != "1500.00")
@@ -90,13 +102,21 @@ def test_with_retained_surplus_a_period_is_cut_to_what_investors_can_receive(
 
 @pytest.mark.parametrize("surplus", ["provider", "investors"])
 def test_with_provider_or_investors_surplus_nothing_is_cut(run, entry, surplus):
-    answer = run([card("t", "100")], values={"2027": {"CNT": "15"}}, drawdowns=DRAWN,
-                 **investors(NONE, surplus=surplus))
+    answer = run(
+        [card("t", "100")],
+        values={"2027": {"CNT": "15"}},
+        drawdowns=DRAWN,
+        **investors(NONE, surplus=surplus),
+    )
     assert entry(answer, "2027", "t")["amount"] == "1500.00"
 
 
 def test_capacity_is_shared_pro_rata_among_the_periods_terms(run, entry):
     # 900 + 600 = 1500 against 1000: cut 500 pro rata 3:2 -> 300 and 200
-    answer = run([card("a", "60"), card("b", "40")], values={"2027": {"CNT": "15"}},
-                 drawdowns=DRAWN, **investors(NONE))
+    answer = run(
+        [card("a", "60"), card("b", "40")],
+        values={"2027": {"CNT": "15"}},
+        drawdowns=DRAWN,
+        **investors(NONE),
+    )
     assert [entry(answer, "2027", t)["amount"] for t in ("a", "b")] == ["600.00", "400.00"]

@@ -6,8 +6,14 @@ import pytest
 
 
 def cumulative(term_id: str = "cum", **fields) -> dict:
-    return {"id": term_id, "metric": "CNT", "kind": "rate_card", "price": "10",
-            "basis": "cumulative", **fields}
+    return {
+        "id": term_id,
+        "metric": "CNT",
+        "kind": "rate_card",
+        "price": "10",
+        "basis": "cumulative",
+        **fields,
+    }
 
 
 def per_period(term_id: str = "coh", **fields) -> dict:
@@ -43,8 +49,13 @@ def test_a_cumulative_term_needs_its_own_metrics_value_in_the_period(run, entry)
 
 def test_a_cumulative_tiered_term_pays_the_step_up(run, amounts):
     # tiers at 20 (1000) and 40 (3000); to date 10, 25, 45: 0, 1000 - 0, 3000 - 1000
-    term = {"id": "cum", "metric": "CNT", "kind": "tiered", "basis": "cumulative",
-            "tiers": [{"at": "20", "pay": "1000"}, {"at": "40", "pay": "3000"}]}
+    term = {
+        "id": "cum",
+        "metric": "CNT",
+        "kind": "tiered",
+        "basis": "cumulative",
+        "tiers": [{"at": "20", "pay": "1000"}, {"at": "40", "pay": "3000"}],
+    }
     answer = run([term], values=counts("10", "15", "20"))
     assert amounts(answer, "cum") == ["0.00", "1000.00", "2000.00"]
 
@@ -68,14 +79,16 @@ def test_an_amount_cut_by_a_cap_is_earned_again_by_a_later_cumulative_evaluation
 def test_the_classic_cohort_and_pooled_result_group(run, amounts, entry):
     # Cohorts 2027 and 2028 pay 100 an event avoided when their SAFE gate reaches 10;
     # 2029 pays for all cohorts if the pooled result (CMP) reaches 7.5, less what was paid.
-    cohort = per_period("coh", periods=["2027", "2028"], group="pool",
-                        gate={"at": "10", "metric": "SAFE"})
-    pooled = cumulative("pool", periods=["2029"], group="pool", price="10",
-                        gate={"at": "7.5", "metric": "CMP"})
+    cohort = per_period(
+        "coh", periods=["2027", "2028"], group="pool", gate={"at": "10", "metric": "SAFE"}
+    )
+    pooled = cumulative(
+        "pool", periods=["2029"], group="pool", price="10", gate={"at": "7.5", "metric": "CMP"}
+    )
     values = {
         "2027": {"CNT": "50", "SAFE": "12"},  # 50 * 10 = 500
-        "2028": {"CNT": "40", "SAFE": "8"},   # gate fails: 0
-        "2029": {"CNT": "10", "CMP": "8"},    # to date 100 * 10 = 1000, less 500 paid
+        "2028": {"CNT": "40", "SAFE": "8"},  # gate fails: 0
+        "2029": {"CNT": "10", "CMP": "8"},  # to date 100 * 10 = 1000, less 500 paid
     }
     answer = run([cohort, pooled], values=values)
     assert amounts(answer, "coh") == ["500.00", "0.00", "-"]
@@ -115,3 +128,20 @@ def test_memory_counts_earlier_terms_of_the_same_period_after_steps_one_to_three
     first = per_period("coh", group="g", **({"cap_per_period": cap} if cap else {}))
     answer = run([first, cumulative("cum", group="g")], values=counts("10"))
     assert [amounts(answer, "coh")[0], amounts(answer, "cum")[0]] == expected
+
+
+def test_the_explanation_says_what_the_group_already_earned(run, entry):
+    # to date 10 then 15: 150 less the 100 already earned = 50
+    answer = run([cumulative()], values=counts("10", "5"))
+    assert entry(answer, "2028", "cum")["explanation"] == (
+        "cumulative value 15 gives 15 units (pays 150); less 100 already earned by its group; "
+        "no cap bound"
+    )
+
+
+def test_a_cumulative_baseline_metric_needs_a_value_in_the_period(run, entry):
+    term = cumulative("cmp", measure={"kind": "change", "baseline": {"metric": "CMP"}})
+    values = {"2027": {"CNT": "10", "CMP": "4"}, "2028": {"CNT": "20"}}
+    found = entry(run([term], values=values), "2028", "cmp")
+    assert (found["measure"], found["amount"]) == (None, "0.00")
+    assert "baseline CMP has no value in 2028" in found["explanation"]

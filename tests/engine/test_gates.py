@@ -52,8 +52,14 @@ def test_a_gate_on_a_lower_is_better_value_reaches_at_or_below(run, amounts, wai
 def test_a_cumulative_terms_own_gate_is_cumulative(run, amounts, entry):
     # Cumulative CNT: 10 then 30. The gate at 25 fails on 10 and passes on 30:
     # 2028 pays 30 * 10 - 0 already earned = 300.
-    term = {"id": "t", "metric": "CNT", "kind": "rate_card", "price": "10",
-            "basis": "cumulative", "gate": {"at": "25"}}
+    term = {
+        "id": "t",
+        "metric": "CNT",
+        "kind": "rate_card",
+        "price": "10",
+        "basis": "cumulative",
+        "gate": {"at": "25"},
+    }
     answer = run([term], values={"2027": {"CNT": "10"}, "2028": {"CNT": "20"}})
     assert amounts(answer, "t") == ["0.00", "300.00"]
     assert [entry(answer, p, "t")["gate_measure"] for p in ("2027", "2028")] == ["10", "30"]

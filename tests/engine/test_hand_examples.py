@@ -182,7 +182,7 @@ def waterfall_contract() -> dict:
             {"name": "senior", "return_cap": {"kind": "annual_rate", "rate": "0.10"}},
             {"name": "junior", "return_cap": {"kind": "total", "rate": "0.5"}},
         ],
-        # payment dates 2028-01-01 (365 days after the drawdowns) and 2029-01-01
+        # payment dates 2028-01-01 (365 days after the drawdowns) and 2029-01-01 (366 more)
         periods=[year(2027, "2028-01-01"), year(2028, "2029-01-01")],
         terms=[{"id": "jobs", "metric": "M", "kind": "rate_card", "price": "100000"}],
     )
@@ -197,33 +197,37 @@ WATERFALL_DRAWDOWNS = [
 def test_the_waterfall_repays_the_senior_tranche_with_interest_before_the_junior():
     answer = settle(
         waterfall_contract(),
-        values({"2027": {"M": "13"}, "2028": {"M": "6"}}, drawdowns=WATERFALL_DRAWDOWNS),
+        values({"2027": {"M": "6"}, "2028": {"M": "13"}}, drawdowns=WATERFALL_DRAWDOWNS),
     )
     first, second = period_of(answer, "2027"), period_of(answer, "2028")
-    # 2027: 13 x 100000 = 1300000. Capacity on 2028-01-01: senior 1000000 principal +
+    # 2027: 6 x 100000 = 600000. Capacity on 2028-01-01: senior 1000000 principal +
     # 1000000 x 0.10 x 365/365 = 100000 interest; junior 500000 + 0.5 x 500000 = 250000;
-    # 1850000 in all, so nothing is cut. Senior takes 1000000 + 100000, junior 200000.
-    assert term_of(first, "jobs")["amount"] == "1300000.00"
-    assert first["investors"]["senior_fund"] == {"principal": "1000000.00", "return": "100000.00"}
-    assert first["investors"]["junior_fund"] == {"principal": "200000.00", "return": "0.00"}
-    # 2028: 6 x 100000 = 600000. Senior: nothing outstanding, interest 0 on 0 since 2028-01-01.
-    # Junior: 300000 principal + 250000 return = 550000 capacity, so step 5 cuts to 550000.
-    assert term_of(second, "jobs")["amount"] == "550000.00"
-    assert second["amount"] == "550000.00"
-    assert second["payers"] == {"botkyrka": "275000.00", "nacka": "275000.00"}
-    assert second["investors"]["junior_fund"] == {"principal": "300000.00", "return": "250000.00"}
-    assert Decimal(second["investors"].get("senior_fund", {}).get("return", "0")) == 0
+    # 1850000 in all, so nothing is cut. Principal first: it all goes to senior principal.
+    assert term_of(first, "jobs")["amount"] == "600000.00"
+    assert first["investors"]["senior_fund"] == {"principal": "600000.00", "return": "0.00"}
+    assert first["investors"]["junior_fund"] == {"principal": "0.00", "return": "0.00"}
+    # 2028: 13 x 100000 = 1300000. Senior interest to 2029-01-01 on outstanding principal:
+    # 1000000 for 365 days (2027-01-01 to 2028-01-01), then 400000 for 366 days (2028 is a
+    # leap year, still over 365): 0.10 x (365000000 + 146400000) / 365 = 140109.589.. ->
+    # 140109.59. Capacity: senior 400000 + 140109.59, junior 500000 + 250000 = 1290109.59,
+    # so step 5 cuts 1300000 to 1290109.59.
+    assert term_of(second, "jobs")["amount"] == "1290109.59"
+    assert second["amount"] == "1290109.59"
+    # halves of 1290109.59: 645054.795 each; the tie goes to botkyrka, listed first
+    assert second["payers"] == {"botkyrka": "645054.80", "nacka": "645054.79"}
+    assert second["investors"]["senior_fund"] == {"principal": "400000.00", "return": "140109.59"}
+    assert second["investors"]["junior_fund"] == {"principal": "500000.00", "return": "250000.00"}
     assert Decimal(provider_of(second) or "0") == 0
     totals = answer["totals"]
-    assert totals["amount"] == "1850000.00"  # 1300000 + 550000
+    assert totals["amount"] == "1890109.59"  # 600000 + 1290109.59
     senior, junior = totals["investors"]["senior_fund"], totals["investors"]["junior_fund"]
-    assert (senior["principal"], senior["return"]) == ("1000000.00", "100000.00")
+    assert (senior["principal"], senior["return"]) == ("1000000.00", "140109.59")
     assert (junior["principal"], junior["return"]) == ("500000.00", "250000.00")
-    # senior: -1000000 on 2027-01-01, +1100000 365 days later: 1100000/1000000 - 1 = 0.1
-    assert Decimal(senior["irr"]) == Decimal("0.1000")
-    # junior: -500000 + 200000/(1+r)^(365/365) + 550000/(1+r)^(731/365) = 0 at r = 0.26737...
-    # (f(0.26735) = +15.6 > 0 > f(0.26745) = -50.9, so the root rounds to 0.2674)
-    assert Decimal(junior["irr"]) == Decimal("0.2674")
+    # senior: -1000000 + 600000/(1+r)^(365/365) + 540109.59/(1+r)^(731/365) = 0;
+    # f(0.09365) = +80.9 > 0 > f(0.09375) = -51.9, so r rounds to 0.0937
+    assert Decimal(senior["irr"]) == Decimal("0.0937")
+    # junior: 500000 x (1+r)^(731/365) = 750000: r = 1.5^(365/731) - 1 = 0.22440..
+    assert Decimal(junior["irr"]) == Decimal("0.2244")
 
 
 @pytest.mark.parametrize(

@@ -7,8 +7,10 @@ import pytest
 from contracts.engine.errors import InputError, Problem
 from contracts.engine.settle import settle
 
-FUND = [{"organisation": "city", "role": "outcome_payer"},
-        {"organisation": "fund", "role": "investor", "commitment": "1000", "tranche": "s"}]
+FUND = [
+    {"organisation": "city", "role": "outcome_payer"},
+    {"organisation": "fund", "role": "investor", "commitment": "1000", "tranche": "s"},
+]
 TRANCHES = [{"name": "s", "return_cap": {"kind": "none"}}]
 
 
@@ -21,34 +23,97 @@ def problems_of(document: dict, values: dict) -> list[Problem]:
 @pytest.mark.parametrize(
     ("values", "path", "words"),
     [
-        ({"values": {"2027": {"CNT": 12}}}, "$.values.2027.CNT", "must be a decimal written as a string"),
+        (
+            {"values": {"2027": {"CNT": 12}}},
+            "$.values.2027.CNT",
+            "must be a decimal written as a string",
+        ),
         ({"values": {"2027": {"CNT": "twelve"}}}, "$.values.2027.CNT", "is not a decimal number"),
         ({"values": {"2027": {"CNT": "NaN"}}}, "$.values.2027.CNT", "is not a decimal number"),
         ({"values": {"2027": {"NOPE": "1"}}}, "$.values.2027.NOPE", "There is no metric 'NOPE'"),
         ({"values": {"2031": {"CNT": "1"}}}, "$.values.2031", "There is no period '2031'"),
         ({"values": {"2027": {"EMP": "3"}}}, "$.values.2027.EMP", "counted from participant rows"),
-        ({"participants": [{"participant": "p", "metric": "CNT", "period": "2027",
-                            "achieved_on": "2027-05-01"}]},
-         "$.participants[0].metric", "not a participant-level metric"),
-        ({"participants": [{"participant": "p", "metric": "EMP", "period": "2027",
-                            "achieved_on": "2028-05-01"}]},
-         "$.participants[0].achieved_on", "outside period 2027"),
-        ({"participants": [{"participant": "p", "metric": "EMP", "period": "2027",
-                            "achieved_on": "2027-02-30"}]},
-         "$.participants[0].achieved_on", "is not a date"),
-        ({"participants": [{"participant": "p", "metric": "EMP", "period": "1999",
-                            "achieved_on": "2027-02-03"}]},
-         "$.participants[0].period", "There is no period '1999'"),
-        ({"drawdowns": [{"investor": "bank", "on": "2027-01-01", "amount": "10"}]},
-         "$.drawdowns[0].investor", "'bank' is not an investor party"),
-        ({"drawdowns": [{"investor": "fund", "on": "2027-01-01", "amount": 10}]},
-         "$.drawdowns[0].amount", "must be a decimal written as a string"),
-        ({"drawdowns": [{"investor": "fund", "on": "01/01/2027", "amount": "10"}]},
-         "$.drawdowns[0].on", "is not a date"),
-        ({"drawdowns": [{"investor": "fund", "on": "2027-01-01", "amount": "-10"}]},
-         "$.drawdowns[0].amount", "positive"),
-        ({"drawdowns": [{"investor": "fund", "on": "2027-01-01", "amount": "10.005"}]},
-         "$.drawdowns[0].amount", "whole minor units"),
+        (
+            {
+                "participants": [
+                    {
+                        "participant": "p",
+                        "metric": "CNT",
+                        "period": "2027",
+                        "achieved_on": "2027-05-01",
+                    }
+                ]
+            },
+            "$.participants[0].metric",
+            "not a participant-level metric",
+        ),
+        (
+            {
+                "participants": [
+                    {
+                        "participant": "p",
+                        "metric": "EMP",
+                        "period": "2027",
+                        "achieved_on": "2028-05-01",
+                    }
+                ]
+            },
+            "$.participants[0].achieved_on",
+            "outside period 2027",
+        ),
+        (
+            {
+                "participants": [
+                    {
+                        "participant": "p",
+                        "metric": "EMP",
+                        "period": "2027",
+                        "achieved_on": "2027-02-30",
+                    }
+                ]
+            },
+            "$.participants[0].achieved_on",
+            "is not a date",
+        ),
+        (
+            {
+                "participants": [
+                    {
+                        "participant": "p",
+                        "metric": "EMP",
+                        "period": "1999",
+                        "achieved_on": "2027-02-03",
+                    }
+                ]
+            },
+            "$.participants[0].period",
+            "There is no period '1999'",
+        ),
+        (
+            {"drawdowns": [{"investor": "bank", "on": "2027-01-01", "amount": "10"}]},
+            "$.drawdowns[0].investor",
+            "'bank' is not an investor party",
+        ),
+        (
+            {"drawdowns": [{"investor": "fund", "on": "2027-01-01", "amount": 10}]},
+            "$.drawdowns[0].amount",
+            "must be a decimal written as a string",
+        ),
+        (
+            {"drawdowns": [{"investor": "fund", "on": "01/01/2027", "amount": "10"}]},
+            "$.drawdowns[0].on",
+            "is not a date",
+        ),
+        (
+            {"drawdowns": [{"investor": "fund", "on": "2027-01-01", "amount": "-10"}]},
+            "$.drawdowns[0].amount",
+            "positive",
+        ),
+        (
+            {"drawdowns": [{"investor": "fund", "on": "2027-01-01", "amount": "10.005"}]},
+            "$.drawdowns[0].amount",
+            "whole minor units",
+        ),
         ({"through": "2031"}, "$.through", "There is no period '2031'"),
         ({"valeus": {}}, "$.valeus", "not part of the input document"),
     ],
@@ -63,8 +128,10 @@ def test_each_input_problem_is_reported_at_its_path(make_terms, values, path, wo
 def test_a_drawdown_beyond_the_commitment_is_reported_where_it_crosses(make_terms):
     # 600 on 1 March then 500 on 1 February: in date order 500 then 1100 > 1000, so the
     # 1 March drawdown (listed first) is the one that crosses.
-    drawdowns = [{"investor": "fund", "on": "2027-03-01", "amount": "600"},
-                 {"investor": "fund", "on": "2027-02-01", "amount": "500"}]
+    drawdowns = [
+        {"investor": "fund", "on": "2027-03-01", "amount": "600"},
+        {"investor": "fund", "on": "2027-02-01", "amount": "500"},
+    ]
     found = problems_of(make_terms(parties=FUND, tranches=TRANCHES), {"drawdowns": drawdowns})
     assert [p.path for p in found] == ["$.drawdowns[0].amount"]
     assert "beyond its commitment of 1000" in found[0].message
@@ -77,7 +144,9 @@ def test_every_problem_is_reported_at_once(make_terms):
 
 
 def test_an_x_field_is_carried_along(make_terms):
-    answer = settle(make_terms(), {"values": {"2027": {"CNT": "1"}}, "x_note": "from the evaluator"})
+    answer = settle(
+        make_terms(), {"values": {"2027": {"CNT": "1"}}, "x_note": "from the evaluator"}
+    )
     assert [p["period"] for p in answer["periods"]] == ["2027"]
 
 

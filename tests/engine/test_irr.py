@@ -15,7 +15,7 @@ D0, D1, D2 = dt.date(2027, 1, 1), dt.date(2028, 1, 1), dt.date(2028, 12, 31)  # 
 @pytest.mark.parametrize(
     ("flows", "expected"),
     [
-        ([(D0, "-100"), (D1, "110")], "0.1000"),       # 110 / 100 - 1 over exactly a year
+        ([(D0, "-100"), (D1, "110")], "0.1000"),  # 110 / 100 - 1 over exactly a year
         ([(D0, "-100"), (D1, "50")], "-0.5000"),
         ([(D0, "-100"), (D1, "100")], "0.0000"),
         # -100 + 230/(1+r) - 132/(1+r)^2 has roots 0.1 and 0.2: the one closest to 0
@@ -45,24 +45,38 @@ def test_the_answer_gives_each_investor_its_irr_over_flows_to_the_last_payment_d
         {"label": "2027", "starts_on": "2027-01-01", "ends_on": "2027-12-31"},
         {"label": "2028", "starts_on": "2028-01-01", "ends_on": "2028-12-30"},
     ]
-    parties = [{"organisation": "city", "role": "outcome_payer"},
-               {"organisation": "fund", "role": "investor", "commitment": "5000", "tranche": "s"}]
+    parties = [
+        {"organisation": "city", "role": "outcome_payer"},
+        {"organisation": "fund", "role": "investor", "commitment": "5000", "tranche": "s"},
+    ]
     answer = run(
         [{"id": "t", "metric": "CNT", "kind": "rate_card", "price": "1", "periods": ["2028"]}],
         values={"2027": {"CNT": "0"}, "2028": {"CNT": "1100"}},
-        drawdowns=[{"investor": "fund", "on": "2027-12-31", "amount": "1000"},
-                   {"investor": "fund", "on": "2029-06-01", "amount": "1000"}],
-        periods=periods, parties=parties, surplus="investors",
+        drawdowns=[
+            {"investor": "fund", "on": "2027-12-31", "amount": "1000"},
+            {"investor": "fund", "on": "2029-06-01", "amount": "1000"},
+        ],
+        periods=periods,
+        parties=parties,
+        surplus="investors",
         tranches=[{"name": "s", "return_cap": {"kind": "none"}}],
     )
     assert answer["totals"]["investors"]["fund"] == {
-        "principal": "1000.00", "return": "100.00", "irr": "0.1000"
+        "principal": "1000.00",
+        "return": "100.00",
+        "irr": "0.1000",
     }
 
 
 def test_an_investor_that_drew_nothing_has_no_irr(run):
-    parties = [{"organisation": "city", "role": "outcome_payer"},
-               {"organisation": "fund", "role": "investor", "commitment": "5000", "tranche": "s"}]
-    answer = run([], values={"2027": {"CNT": "1"}}, parties=parties,
-                 tranches=[{"name": "s", "return_cap": {"kind": "none"}}])
+    parties = [
+        {"organisation": "city", "role": "outcome_payer"},
+        {"organisation": "fund", "role": "investor", "commitment": "5000", "tranche": "s"},
+    ]
+    answer = run(
+        [],
+        values={"2027": {"CNT": "1"}},
+        parties=parties,
+        tranches=[{"name": "s", "return_cap": {"kind": "none"}}],
+    )
     assert answer["totals"]["investors"]["fund"]["irr"] is None

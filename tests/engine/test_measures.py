@@ -15,20 +15,36 @@ def tiered(metric: str, measure: dict | None = None) -> dict:
 @pytest.mark.parametrize(
     ("metric", "measure", "values", "expected"),
     [
-        ("SAFE", None, {"SAFE": "57.50"}, "57.5"),                                    # v
-        ("SAFE", {"kind": "value"}, {"SAFE": "57.5"}, "57.5"),                        # v
-        ("SAFE", {"kind": "change", "baseline": "52"}, {"SAFE": "57.5"}, "5.5"),      # 57.5 - 52
-        ("WAIT", {"kind": "change", "baseline": "30"}, {"WAIT": "24"}, "6"),          # lower: 30 - 24
+        ("SAFE", None, {"SAFE": "57.50"}, "57.5"),  # v
+        ("SAFE", {"kind": "value"}, {"SAFE": "57.5"}, "57.5"),  # v
+        ("SAFE", {"kind": "change", "baseline": "52"}, {"SAFE": "57.5"}, "5.5"),  # 57.5 - 52
+        ("WAIT", {"kind": "change", "baseline": "30"}, {"WAIT": "24"}, "6"),  # lower: 30 - 24
         ("CNT", {"kind": "relative_change", "baseline": "80"}, {"CNT": "90"}, "12.5"),  # 100*10/80
         ("WAIT", {"kind": "relative_change", "baseline": "40"}, {"WAIT": "30"}, "25"),  # 100*10/40
-        ("CNT", {"kind": "change", "baseline": {"metric": "CMP"}}, {"CNT": "120", "CMP": "100"}, "20"),
-        ("CNT", {"kind": "relative_change", "baseline": {"metric": "CMP"}},
-         {"CNT": "90", "CMP": "120"}, "-25"),                                          # 100*-30/120
+        (
+            "CNT",
+            {"kind": "change", "baseline": {"metric": "CMP"}},
+            {"CNT": "120", "CMP": "100"},
+            "20",
+        ),
+        (
+            "CNT",
+            {"kind": "relative_change", "baseline": {"metric": "CMP"}},
+            {"CNT": "90", "CMP": "120"},
+            "-25",
+        ),  # 100*-30/120
         # 100 * 1 / 3 written to 28 significant digits, the last rounded half even.
-        ("CNT", {"kind": "relative_change", "baseline": "3"}, {"CNT": "4"}, "33.33333333333333333333333333"),
+        (
+            "CNT",
+            {"kind": "relative_change", "baseline": "3"},
+            {"CNT": "4"},
+            "33.33333333333333333333333333",
+        ),
     ],
 )
-def test_the_measure_is_read_from_the_metric_and_its_baseline(run, entry, metric, measure, values, expected):
+def test_the_measure_is_read_from_the_metric_and_its_baseline(
+    run, entry, metric, measure, values, expected
+):
     answer = run([tiered(metric, measure)], values={"2027": values})
     assert entry(answer, "2027", "t")["measure"] == expected
 
@@ -37,10 +53,19 @@ def test_the_measure_is_read_from_the_metric_and_its_baseline(run, entry, metric
     ("metric", "measure", "values", "missing"),
     [
         ("SAFE", None, {"CNT": "1"}, "SAFE has no value in period 2027"),
-        ("CNT", {"kind": "change", "baseline": {"metric": "CMP"}}, {"CNT": "5"}, "baseline CMP has no value"),
+        (
+            "CNT",
+            {"kind": "change", "baseline": {"metric": "CMP"}},
+            {"CNT": "5"},
+            "baseline CMP has no value",
+        ),
         ("CNT", {"kind": "relative_change", "baseline": "0"}, {"CNT": "5"}, "the baseline is 0"),
-        ("CNT", {"kind": "relative_change", "baseline": {"metric": "CMP"}},
-         {"CNT": "5", "CMP": "0"}, "the baseline is 0"),
+        (
+            "CNT",
+            {"kind": "relative_change", "baseline": {"metric": "CMP"}},
+            {"CNT": "5", "CMP": "0"},
+            "the baseline is 0",
+        ),
     ],
 )
 def test_a_term_without_a_value_pays_nothing_and_says_what_was_missing(
@@ -77,6 +102,10 @@ def test_a_lower_is_better_value_reaches_at_or_below(run, amounts, value, expect
     # change = 30 - v, oriented so bigger is better: reaches 5 when v <= 25.
     [("26", "0.00"), ("25", "100.00"), ("20", "100.00")],
 )
-def test_a_change_on_a_lower_is_better_metric_is_oriented_bigger_is_better(run, amounts, value, expected):
-    answer = run([tiered("WAIT", {"kind": "change", "baseline": "30"})], values={"2027": {"WAIT": value}})
+def test_a_change_on_a_lower_is_better_metric_is_oriented_bigger_is_better(
+    run, amounts, value, expected
+):
+    answer = run(
+        [tiered("WAIT", {"kind": "change", "baseline": "30"})], values={"2027": {"WAIT": value}}
+    )
     assert amounts(answer, "t") == [expected]

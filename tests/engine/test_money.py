@@ -19,9 +19,21 @@ from contracts.engine.money import (
 @pytest.mark.parametrize(
     ("currency", "exponent"),
     [
-        ("SEK", 2), ("EUR", 2), ("USD", 2), ("GBP", 2), ("NOK", 2), ("DKK", 2), ("CHF", 2),
-        ("JPY", 0), ("ISK", 0), ("KRW", 0),
-        ("KWD", 3), ("BHD", 3), ("JOD", 3), ("OMR", 3), ("TND", 3),
+        ("SEK", 2),
+        ("EUR", 2),
+        ("USD", 2),
+        ("GBP", 2),
+        ("NOK", 2),
+        ("DKK", 2),
+        ("CHF", 2),
+        ("JPY", 0),
+        ("ISK", 0),
+        ("KRW", 0),
+        ("KWD", 3),
+        ("BHD", 3),
+        ("JOD", 3),
+        ("OMR", 3),
+        ("TND", 3),
         ("PLN", 2),  # not listed: the usual two decimals
     ],
 )
@@ -32,10 +44,10 @@ def test_each_currency_has_its_iso_4217_minor_unit(currency, exponent):
 @pytest.mark.parametrize(
     ("amount", "currency", "mode", "expected"),
     [
-        ("2.345", "SEK", "half_up", "2.35"),     # a half rounds away from zero
-        ("2.345", "SEK", "half_even", "2.34"),   # a half rounds to the even 4
-        ("2.355", "SEK", "half_even", "2.36"),   # ... and to the even 6
-        ("-2.345", "SEK", "half_up", "-2.35"),   # away from zero below zero too
+        ("2.345", "SEK", "half_up", "2.35"),  # a half rounds away from zero
+        ("2.345", "SEK", "half_even", "2.34"),  # a half rounds to the even 4
+        ("2.355", "SEK", "half_even", "2.36"),  # ... and to the even 6
+        ("-2.345", "SEK", "half_up", "-2.35"),  # away from zero below zero too
         ("2.5", "JPY", "half_up", "3"),
         ("2.5", "JPY", "half_even", "2"),
         ("1.0005", "KWD", "half_up", "1.001"),
@@ -51,16 +63,36 @@ def test_to_minor_rounds_once_with_the_contracts_mode(amount, currency, mode, ex
     ("total", "shares", "exponent", "expected"),
     [
         # 100.00 in thirds: 33.333.. each; the one cent left goes to the first listed.
-        ("100.00", [("a", "1"), ("b", "1"), ("c", "1")], 2, {"a": "33.34", "b": "33.33", "c": "33.33"}),
+        (
+            "100.00",
+            [("a", "1"), ("b", "1"), ("c", "1")],
+            2,
+            {"a": "33.34", "b": "33.33", "c": "33.33"},
+        ),
         # 10.00 at 0.45/0.25/0.30: exact, nothing left over.
-        ("10.00", [("a", "0.45"), ("b", "0.25"), ("c", "0.30")], 2, {"a": "4.50", "b": "2.50", "c": "3.00"}),
+        (
+            "10.00",
+            [("a", "0.45"), ("b", "0.25"), ("c", "0.30")],
+            2,
+            {"a": "4.50", "b": "2.50", "c": "3.00"},
+        ),
         # 0.05 at 0.45/0.25/0.30: exact 0.0225, 0.0125, 0.015 -> floors 2, 1, 1 cent;
         # remainders .25, .25, .5 -> the last cent to c.
-        ("0.05", [("a", "0.45"), ("b", "0.25"), ("c", "0.30")], 2, {"a": "0.02", "b": "0.01", "c": "0.02"}),
+        (
+            "0.05",
+            [("a", "0.45"), ("b", "0.25"), ("c", "0.30")],
+            2,
+            {"a": "0.02", "b": "0.01", "c": "0.02"},
+        ),
         # 7 yen by weights 1:1: 3.5 each, the tie goes to a.
         ("7", [("a", "1"), ("b", "1")], 0, {"a": "4", "b": "3"}),
         # A negative total mirrors the positive split: -100.00 in thirds.
-        ("-100.00", [("a", "1"), ("b", "1"), ("c", "1")], 2, {"a": "-33.34", "b": "-33.33", "c": "-33.33"}),
+        (
+            "-100.00",
+            [("a", "1"), ("b", "1"), ("c", "1")],
+            2,
+            {"a": "-33.34", "b": "-33.33", "c": "-33.33"},
+        ),
         # A zero weight takes nothing.
         ("1.00", [("a", "0"), ("b", "1")], 2, {"a": "0.00", "b": "1.00"}),
     ],

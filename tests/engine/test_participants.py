@@ -1,4 +1,4 @@
-"""Participant-level metrics: first rows, repeatable terms, unit order and the per-participant cap."""
+"""Participant-level metrics: first rows, repeatable terms, unit order, the per-participant cap."""
 
 from __future__ import annotations
 
@@ -62,7 +62,9 @@ def test_the_per_participant_cap_spans_periods_and_cuts_the_crossing_outcome(run
     # p2 1000; in 2028 p1 has nothing left, p3 pays 1000.
     answer = run([card(repeatable=True)], participants=ROWS, caps=PER_PARTICIPANT)
     assert amounts(answer, "jobs") == ["2500.00", "1000.00"]
-    assert "per_participant cap 1500 bound for p1" in answer["periods"][0]["terms"][0]["explanation"]
+    assert (
+        "per_participant cap 1500 bound for p1" in answer["periods"][0]["terms"][0]["explanation"]
+    )
 
 
 def test_the_per_participant_cap_takes_outcomes_in_achieved_on_order_across_terms(
@@ -121,7 +123,29 @@ def test_the_per_participant_cap_applies_before_the_terms_own_caps(run, amounts)
 def test_participant_brackets_count_rows_to_date(run, amounts):
     # Brackets: the first 2 units at 1000, then 400. 2027: rows 1-2 at 1000 = 2000.
     # 2028: first rows p3 only (p1 counted in 2027): unit 3 at 400 = 400.
-    term = {"id": "jobs", "metric": "EMP", "kind": "rate_card",
-            "brackets": [{"up_to": "2", "price": "1000"}, {"price": "400"}]}
+    term = {
+        "id": "jobs",
+        "metric": "EMP",
+        "kind": "rate_card",
+        "brackets": [{"up_to": "2", "price": "1000"}, {"price": "400"}],
+    }
     answer = run([term], participants=ROWS)
     assert amounts(answer, "jobs") == ["2000.00", "400.00"]
+
+
+def test_a_cumulative_participant_card_values_each_row_once(run, amounts, entry):
+    # Cumulative, 1000 a row, per participant at most 1500, first rows: 2027 p2 and p1
+    # (2000); 2028 to date p2, p1, p3: 3000 less the 2000 earned = 1000 (p3's row).
+    answer = run([card(basis="cumulative")], participants=ROWS, caps=PER_PARTICIPANT)
+    assert amounts(answer, "jobs") == ["2000.00", "1000.00"]
+    assert entry(answer, "2028", "jobs")["measure"] == "3"
+
+
+def test_a_cumulative_participant_card_values_rows_when_its_gate_first_passes(run, amounts):
+    # The gate on SAFE fails in 2027 (no value): nothing paid, no row valued. 2028: all
+    # three first rows to date are valued now: 3000 less 0 earned.
+    gate = {"at": "1", "metric": "SAFE"}
+    answer = run(
+        [card(basis="cumulative", gate=gate)], participants=ROWS, values={"2028": {"SAFE": "1"}}
+    )
+    assert amounts(answer, "jobs") == ["0.00", "3000.00"]

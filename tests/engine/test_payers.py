@@ -23,13 +23,19 @@ def card(**fields) -> dict:
         # the term's own shares
         ({"payer_shares": {"region": "1"}}, {"city": "0.00", "region": "10.00"}),
         # shares by period win over the term's
-        ({"payer_shares": {"region": "1"}, "payer_shares_by_period": {"2027": {"city": "1"}}},
-         {"city": "10.00", "region": "0.00"}),
+        (
+            {"payer_shares": {"region": "1"}, "payer_shares_by_period": {"2027": {"city": "1"}}},
+            {"city": "10.00", "region": "0.00"},
+        ),
     ],
 )
 def test_each_term_is_split_by_the_most_specific_shares(run, term_fields, expected):
-    answer = run([card(**term_fields)], values={"2027": {"CNT": "10"}}, parties=TWO_PAYERS,
-                 payer_shares={"city": "0.3", "region": "0.7"})
+    answer = run(
+        [card(**term_fields)],
+        values={"2027": {"CNT": "10"}},
+        parties=TWO_PAYERS,
+        payer_shares={"city": "0.3", "region": "0.7"},
+    )
     assert answer["periods"][0]["payers"] == expected
     assert answer["periods"][0]["amount"] == "10.00"
 
@@ -37,14 +43,20 @@ def test_each_term_is_split_by_the_most_specific_shares(run, term_fields, expect
 def test_a_tie_goes_to_the_payer_first_in_the_canonical_listing_of_the_shares(run):
     # 0.01 half and half: a tie. Object keys have no order in the document (its digest sorts
     # them), so the shares are read in sorted order and "city" comes first.
-    answer = run([card()], values={"2027": {"CNT": "0.01"}}, parties=TWO_PAYERS,
-                 payer_shares={"region": "0.5", "city": "0.5"})
+    answer = run(
+        [card()],
+        values={"2027": {"CNT": "0.01"}},
+        parties=TWO_PAYERS,
+        payer_shares={"region": "0.5", "city": "0.5"},
+    )
     assert answer["periods"][0]["payers"] == {"city": "0.01", "region": "0.00"}
 
 
 def capped(cap: str = "1000") -> list[dict]:
-    return [{"organisation": "city", "role": "outcome_payer", "yearly_cap": cap},
-            {"organisation": "doers", "role": "provider"}]
+    return [
+        {"organisation": "city", "role": "outcome_payer", "yearly_cap": cap},
+        {"organisation": "doers", "role": "provider"},
+    ]
 
 
 def yearly(*values: str) -> dict:
@@ -57,15 +69,23 @@ def yearly(*values: str) -> dict:
         # 1500: 1000 paid, 500 held. 2028: 500 carried + 500 = 1000. 2029: 0.
         (("1500", "500", "0"), ["1000.00", "1000.00", "0.00"], [{"city": "500.00"}, {}, {}]),
         # 2028: 500 carried + 800 = 1300: 1000 paid, 300 held; 2029: 300 carried
-        (("1500", "800", "0"), ["1000.00", "1000.00", "300.00"],
-         [{"city": "500.00"}, {"city": "300.00"}, {}]),
+        (
+            ("1500", "800", "0"),
+            ["1000.00", "1000.00", "300.00"],
+            [{"city": "500.00"}, {"city": "300.00"}, {}],
+        ),
     ],
 )
-def test_a_yearly_cap_holds_back_the_excess_and_carries_it_to_a_later_year(run, values, payers, held):
+def test_a_yearly_cap_holds_back_the_excess_and_carries_it_to_a_later_year(
+    run, values, payers, held
+):
     answer = run([card()], values=yearly(*values), parties=capped())
     assert [p["payers"]["city"] for p in answer["periods"]] == payers
     assert [p["held_back"] for p in answer["periods"]] == held
-    assert "city's yearly_cap 1000 bound (500 held back)" in answer["periods"][0]["terms"][0]["explanation"]
+    assert (
+        "city's yearly_cap 1000 bound (500 held back)"
+        in answer["periods"][0]["terms"][0]["explanation"]
+    )
 
 
 HALVES = [
@@ -82,7 +102,9 @@ def test_held_back_amounts_wait_for_a_period_paid_in_a_later_year(run):
     answer = run([card()], values=values, parties=capped(), periods=HALVES)
     assert [p["payers"]["city"] for p in answer["periods"]] == ["1000.00", "0.00", "1000.00"]
     assert [p["held_back"] for p in answer["periods"]] == [
-        {"city": "500.00"}, {"city": "400.00"}, {"city": "100.00"}
+        {"city": "500.00"},
+        {"city": "400.00"},
+        {"city": "100.00"},
     ]
 
 
@@ -103,7 +125,11 @@ def test_a_negative_balance_is_netted_before_the_yearly_cap(run):
     term = card(price="10", basis="cumulative")
     answer = run([term], values=yearly("30", "-15", "40"), parties=capped("200"))
     assert [p["payers"]["city"] for p in answer["periods"]] == ["200.00", "0.00", "200.00"]
-    assert [p["held_back"] for p in answer["periods"]] == [{"city": "100.00"}, {}, {"city": "150.00"}]
+    assert [p["held_back"] for p in answer["periods"]] == [
+        {"city": "100.00"},
+        {},
+        {"city": "150.00"},
+    ]
 
 
 def test_amounts_held_back_reduce_investor_capacity_until_paid(run, amounts):
@@ -111,11 +137,34 @@ def test_amounts_held_back_reduce_investor_capacity_until_paid(run, amounts):
     # 2027: 800 earned (capacity 1000): city pays 600, holds 200; fund gets 600.
     # 2028: capacity 400 outstanding - 200 held = 200: 500 is cut to 200; city pays
     # 200 carried + 200 = 400; fund gets its last 400.
-    parties = [*capped("600"), {"organisation": "fund", "role": "investor", "commitment": "1000",
-                                "tranche": "senior"}]
-    answer = run([card()], values=yearly("800", "500"), parties=parties,
-                 tranches=[{"name": "senior", "return_cap": {"kind": "none"}}],
-                 drawdowns=[{"investor": "fund", "on": "2027-01-01", "amount": "1000"}])
+    parties = [
+        *capped("600"),
+        {"organisation": "fund", "role": "investor", "commitment": "1000", "tranche": "senior"},
+    ]
+    answer = run(
+        [card()],
+        values=yearly("800", "500"),
+        parties=parties,
+        tranches=[{"name": "senior", "return_cap": {"kind": "none"}}],
+        drawdowns=[{"investor": "fund", "on": "2027-01-01", "amount": "1000"}],
+    )
     assert amounts(answer, "t") == ["800.00", "200.00"]
     assert [p["payers"]["city"] for p in answer["periods"]] == ["600.00", "400.00"]
     assert [p["investors"]["fund"]["principal"] for p in answer["periods"]] == ["600.00", "400.00"]
+
+
+def test_the_yearly_cap_uses_the_calendar_year_of_the_payment_date(run):
+    # 2027 is paid on its deadline 2028-03-31, in the same year as 2028 (paid 2028-12-31):
+    # both share the 2028 cap of 1000: 700, then 300 of 500 with 200 held.
+    periods = [
+        {
+            "label": "2027",
+            "starts_on": "2027-01-01",
+            "ends_on": "2027-12-31",
+            "deadline": "2028-03-31",
+        },
+        {"label": "2028", "starts_on": "2028-01-01", "ends_on": "2028-12-31"},
+    ]
+    answer = run([card()], values=yearly("700", "500"), parties=capped(), periods=periods)
+    assert [p["payers"]["city"] for p in answer["periods"]] == ["700.00", "300.00"]
+    assert answer["periods"][1]["held_back"] == {"city": "200.00"}

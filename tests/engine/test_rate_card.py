@@ -12,14 +12,14 @@ def card(**fields) -> dict:
 @pytest.mark.parametrize(
     ("fields", "value", "expected"),
     [
-        ({"price": "1000"}, "12", "12000.00"),                        # 12 * 1000
-        ({"price": "1000", "floor": "2"}, "12", "10000.00"),          # (12 - 2) * 1000
-        ({"price": "1000", "floor": "20"}, "12", "0.00"),             # max(0, 12 - 20) = 0 units
-        ({"price": "1000", "max_units": "5"}, "12", "5000.00"),       # min(12, 5) * 1000
+        ({"price": "1000"}, "12", "12000.00"),  # 12 * 1000
+        ({"price": "1000", "floor": "2"}, "12", "10000.00"),  # (12 - 2) * 1000
+        ({"price": "1000", "floor": "20"}, "12", "0.00"),  # max(0, 12 - 20) = 0 units
+        ({"price": "1000", "max_units": "5"}, "12", "5000.00"),  # min(12, 5) * 1000
         ({"price": "1000", "floor": "2", "max_units": "5"}, "12", "5000.00"),  # min(10, 5)
-        ({"price": "0.95"}, "1234.56", "1172.83"),                   # 1172.832 rounds to .83
-        ({"price": "0.95"}, "1234.57", "1172.84"),                   # 1172.8415 rounds to .84
-        ({"price": "1000"}, "-3", "0.00"),                            # no negative units
+        ({"price": "0.95"}, "1234.56", "1172.83"),  # 1172.832 rounds to .83
+        ({"price": "0.95"}, "1234.57", "1172.84"),  # 1172.8415 rounds to .84
+        ({"price": "1000"}, "-3", "0.00"),  # no negative units
         ({"price": "10", "measure": {"kind": "change", "baseline": "100"}}, "130", "300.00"),
     ],
 )
@@ -30,8 +30,13 @@ def test_a_rate_card_pays_per_unit_above_its_floor(run, amounts, fields, value, 
 
 def test_a_rate_card_on_a_lower_is_better_change_pays_per_day_saved(run, amounts):
     # change = 40 - 30 = 10 days saved, 10 * 250 = 2500
-    term = {"id": "rc", "metric": "WAIT", "kind": "rate_card", "price": "250",
-            "measure": {"kind": "change", "baseline": "40"}}
+    term = {
+        "id": "rc",
+        "metric": "WAIT",
+        "kind": "rate_card",
+        "price": "250",
+        "measure": {"kind": "change", "baseline": "40"},
+    }
     answer = run([term], values={"2027": {"WAIT": "30"}})
     assert amounts(answer, "rc") == ["2500.00"]
 
@@ -54,15 +59,20 @@ VALUES = {"2027": {"CNT": "8"}, "2028": {"CNT": "15"}, "2029": {"CNT": "20"}}  #
         ({"periods": ["2029"]}, ["-", "-", "610.00"]),
     ],
 )
-def test_brackets_price_the_units_a_period_adds_to_the_cumulative_count(run, amounts, fields, expected):
+def test_brackets_price_the_units_a_period_adds_to_the_cumulative_count(
+    run, amounts, fields, expected
+):
     answer = run([card(brackets=BRACKETS, **fields)], values=VALUES)
     assert amounts(answer, "rc") == expected
 
 
 def test_bracket_units_count_in_a_period_whose_gate_failed(run, amounts):
     # The gate on SAFE fails in 2028 (missing); 2029 still pays only for 23 -> 43: 610.
-    values = {"2027": {**VALUES["2027"], "SAFE": "1"}, "2028": VALUES["2028"],
-              "2029": {**VALUES["2029"], "SAFE": "1"}}
+    values = {
+        "2027": {**VALUES["2027"], "SAFE": "1"},
+        "2028": VALUES["2028"],
+        "2029": {**VALUES["2029"], "SAFE": "1"},
+    }
     answer = run([card(brackets=BRACKETS, gate={"at": "1", "metric": "SAFE"})], values=values)
     assert amounts(answer, "rc") == ["800.00", "0.00", "610.00"]
 

@@ -30,8 +30,10 @@ FIGURES_2028 = {"SAFE": "53", "SAFE_CG": "52", "ABSENCE": "12"}
 @pytest.fixture
 def figures(monkeypatch):
     """The figures in force, as `engine_values` would give them; tests change the dict."""
-    held = {"values": {"2027": dict(FIGURES_2027), "2028": dict(FIGURES_2028)},
-            "participants": participants("2027", 10) + participants("2028", 2, start=11)}  # fmt: skip
+    held = {
+        "values": {"2027": dict(FIGURES_2027), "2028": dict(FIGURES_2028)},
+        "participants": participants("2027", 10) + participants("2028", 2, start=11),
+    }
 
     def engine_values(contract, *, as_of=None):
         return {"values": held["values"], "participants": list(held["participants"])}

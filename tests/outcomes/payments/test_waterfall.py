@@ -1,11 +1,14 @@
 """Payment runs on the demo contract against hand-computed figures, incl. a binding yearly cap."""
 
+from datetime import date
 from decimal import Decimal
 
 import pytest
 
+from outcomes.payments.drawdowns import record_drawdown
 from outcomes.payments.service import approve_run, compute_run
 from sib.extensions import db
+from sib.problems import ServiceError
 from tests.outcomes.payments.conftest import SYSTEM
 
 
@@ -68,7 +71,8 @@ def test_a_correction_to_an_approved_period_gives_adjustment_lines_not_a_rewrite
     ]
     run, created = compute_run(drawn, "2027", SYSTEM)
     db.session.commit()
-    assert created and run.id != approved.id
+    assert created
+    assert run.id != approved.id
     # one more job: +150 000 on jobs; botkyrka's 67 500 share is held back by its cap, so
     # nacka owes +45 000 and region +37 500; senior principal +82 500.
     assert [(ln.kind, ln.term_id, ln.amount) for ln in run.lines] == [
@@ -82,10 +86,5 @@ def test_a_correction_to_an_approved_period_gives_adjustment_lines_not_a_rewrite
 
 
 def test_a_drawdown_above_the_remaining_commitment_is_refused(drawn):
-    from datetime import date
-
-    from outcomes.payments.drawdowns import record_drawdown
-    from sib.problems import ServiceError
-
     with pytest.raises(ServiceError, match="0 SEK of its commitment left"):
         record_drawdown(drawn, "malar_fund", date(2027, 6, 1), Decimal("1"), SYSTEM)

@@ -1,4 +1,4 @@
-"""Fixtures for outcome submissions: a contract with an evaluator and areas, its people, workbooks."""
+"""Fixtures for outcome submissions: a contract with an evaluator and areas, its people."""
 
 import copy
 import io
@@ -16,7 +16,6 @@ from tests.outcomes.submissions.workbooks import (
     XLSX,
     filled,
 )
-
 
 
 @pytest.fixture
@@ -106,8 +105,6 @@ def verified(client, upload, officer, evaluator):
         return answer.get_json()
 
     return verify
-
-
 
 
 @pytest.fixture

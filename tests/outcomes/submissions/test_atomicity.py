@@ -15,7 +15,7 @@ def snapshot() -> tuple[int, ...]:
     return tuple(db.session.scalar(select(func.count()).select_from(t)) for t in TABLES)
 
 
-class Crash(RuntimeError):
+class CrashError(RuntimeError):
     """The process dying mid-store, as far as the transaction can tell."""
 
 
@@ -26,7 +26,7 @@ def crash_on_second_insert(monkeypatch):
     def insert_then_crash(model, rows, stored=bool):
         calls.append(model)
         if len(calls) == 2:
-            raise Crash("disk full")
+            raise CrashError("disk full")
         return real(model, rows, stored)
 
     monkeypatch.setattr(service, "insert_rows", insert_then_crash)
@@ -34,14 +34,14 @@ def crash_on_second_insert(monkeypatch):
 
 def crash_in_the_audit_entry(monkeypatch):
     def crash(*args, **kwargs):
-        raise Crash("audit log unavailable")
+        raise CrashError("audit log unavailable")
 
     monkeypatch.setattr(service.audit, "record", crash)
 
 
 def crash_after_the_submission_row(monkeypatch):
     def crash(*args, **kwargs):
-        raise Crash("killed")
+        raise CrashError("killed")
 
     monkeypatch.setattr(service, "_store_rows", crash)
 
@@ -56,7 +56,7 @@ def test_a_crash_mid_store_leaves_the_database_as_before(
     before = snapshot()
     crash(monkeypatch)
 
-    with pytest.raises(Crash):
+    with pytest.raises(CrashError):
         upload(good_file, officer)
     # What the request's teardown does in production: the unfinished transaction is dropped.
     db.session.rollback()
@@ -68,7 +68,7 @@ def test_after_a_crash_the_same_file_is_accepted_whole(
     monkeypatch, client, good_file, upload, officer
 ):
     crash_on_second_insert(monkeypatch)
-    with pytest.raises(Crash):
+    with pytest.raises(CrashError):
         upload(good_file, officer)
     db.session.rollback()
     monkeypatch.undo()

@@ -65,4 +65,3 @@ def test_an_unknown_contract_is_an_error(runner, app, tmp_path):
 
     assert result.exit_code != 0
     assert "No contract NOPE-1" in result.output
-

@@ -1,4 +1,4 @@
-"""The finance officer's day: template, a rejected upload marked up, the fix, verification, figures."""
+"""The finance officer's day: template, a marked-up rejection, the fix, verification, figures."""
 
 import io
 from datetime import date
@@ -43,7 +43,9 @@ def test_the_template_is_an_xlsx_with_the_contracts_sheets(template):
     assert book["Values"].freeze_panes == "A2"
 
 
-def test_a_workbook_with_mistakes_answers_422_listing_every_problem(client, template, upload, officer):
+def test_a_workbook_with_mistakes_answers_422_listing_every_problem(
+    client, template, upload, officer
+):
     response = upload(filled(template, MISTAKES_VALUES, MISTAKES_PARTICIPANTS), officer)
 
     assert response.status_code == 422
@@ -60,7 +62,9 @@ def test_a_workbook_with_mistakes_answers_422_listing_every_problem(client, temp
     assert rejected.get_json()["error_count"] == len(problem["errors"])
 
 
-def test_the_errors_workbook_marks_each_bad_cell_red_and_lists_them_all(client, template, upload, officer):
+def test_the_errors_workbook_marks_each_bad_cell_red_and_lists_them_all(
+    client, template, upload, officer
+):
     problem = upload(filled(template, MISTAKES_VALUES, MISTAKES_PARTICIPANTS), officer).get_json()
 
     response = client.get(problem["errors_workbook"], headers=officer)
@@ -71,7 +75,8 @@ def test_the_errors_workbook_marks_each_bad_cell_red_and_lists_them_all(client, 
     for sheet, cell in (("Values", "F2"), ("Values", "A3"), ("Participants", "A2")):
         marked = book[sheet][cell]
         assert marked.fill.fgColor.rgb.endswith("FFC7CE"), (sheet, cell)
-        assert marked.comment is not None and marked.comment.text
+        assert marked.comment is not None
+        assert marked.comment.text
     errors = book["Errors"]
     assert errors.max_row - 1 == len(problem["errors"])  # one line per problem under the header
     assert any(row[3].hyperlink is not None for row in errors.iter_rows(min_row=2))
@@ -99,8 +104,8 @@ def test_the_fixed_file_is_stored_once_and_counts_after_verification(
     before = client.get(f"{BASE}/outcomes", headers=officer).get_json()
     assert before["figures"] == []  # validated, not yet verified: nothing counts
 
-    verified = client.post(f"{BASE}/submissions/{body['id']}/verify",
-                           json={"comment": "Checked against the register"}, headers=evaluator)  # fmt: skip
+    note = {"comment": "Checked against the register"}
+    verified = client.post(f"{BASE}/submissions/{body['id']}/verify", json=note, headers=evaluator)
     assert verified.status_code == 200
     assert verified.get_json()["status"] == "verified"
 
@@ -197,7 +202,7 @@ def test_investors_see_figures_and_counts_but_no_participant_rows(
     figures = figures_by_key(outcomes.get_json())
     assert figures[("EMP6", "2027", "Fittja")]["value"] == "1"
     assert "pseudonym" not in outcomes.get_data(as_text=True)
-    assert "participant\"" not in outcomes.get_data(as_text=True)
+    assert 'participant"' not in outcomes.get_data(as_text=True)
     assert submissions.status_code == 403
 
 
@@ -212,7 +217,9 @@ def test_another_organisations_submission_answers_404(
     assert upload(good_file, stranger).status_code == 404
     assert client.get(f"{BASE}/outcomes", headers=stranger).status_code == 404
     other_evaluator = auth_headers("evaluator", "elsewhere")
-    verify = client.post(f"{BASE}/submissions/{submission}/verify", json={}, headers=other_evaluator)
+    verify = client.post(
+        f"{BASE}/submissions/{submission}/verify", json={}, headers=other_evaluator
+    )
     assert verify.status_code == 404
 
 

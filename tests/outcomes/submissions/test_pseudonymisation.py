@@ -27,7 +27,9 @@ def database_dump() -> str:
     """Every stored value as text, except the original files (see the test below)."""
     lines = []
     for table in db.metadata.sorted_tables:
-        columns = [c for c in table.columns if not (table.name == "submissions" and c.name == "content")]
+        columns = [
+            c for c in table.columns if not (table.name == "submissions" and c.name == "content")
+        ]
         for row in db.session.execute(select(*columns)):
             lines.append(f"{table.name}: {tuple(row)!r}")
     return "\n".join(lines)
@@ -68,7 +70,9 @@ def test_no_identity_number_is_stored_logged_or_answered(client, template, uploa
 def test_the_same_person_links_across_files_in_10_and_12_digit_form(template, upload, officer):
     upload(filled(template, [], [("19121212-1212", "EMP6", "2027", date(2027, 3, 1), "Alby")]),
            officer)  # fmt: skip
-    upload(filled(template, [], [("1212121212", "EMP6", "2028", date(2028, 3, 1), "Alby")]), officer)
+    upload(
+        filled(template, [], [("1212121212", "EMP6", "2028", date(2028, 3, 1), "Alby")]), officer
+    )
 
     pseudonyms = list(db.session.scalars(select(ParticipantRecord.pseudonym)))
 

@@ -13,9 +13,7 @@ from sib.extensions import db
 
 
 @pytest.mark.postgres
-def test_two_uploads_of_the_same_file_racing_store_it_once(
-    app, monkeypatch, good_file, officer
-):
+def test_two_uploads_of_the_same_file_racing_store_it_once(app, monkeypatch, good_file, officer):
     if db.engine.dialect.name != "postgresql":
         pytest.skip("needs PostgreSQL: SQLite serialises writers, so there is no race to lose")
     both_read = threading.Barrier(2)

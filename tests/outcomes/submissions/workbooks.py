@@ -50,8 +50,8 @@ TERMS = {
          "x_areas": ["Alby", "Fittja"]},
     ],
     "periods": [
-        {"label": "2027", "starts_on": "2027-01-01", "ends_on": "2027-12-31", "deadline": "2028-03-31"},
-        {"label": "2028", "starts_on": "2028-01-01", "ends_on": "2028-12-31", "deadline": "2029-03-31"},
+        {"label": "2027", "starts_on": "2027-01-01", "ends_on": "2027-12-31"},
+        {"label": "2028", "starts_on": "2028-01-01", "ends_on": "2028-12-31"},
     ],
     "terms": [
         {"id": "jobs", "metric": "EMP6", "kind": "rate_card", "price": "45000"},
