@@ -1,4 +1,4 @@
-"""Benchmark the READ half of ingest: parse_workbook against pandas, bare openpyxl and bare calamine.
+"""Benchmark the READ half of ingest: parse_workbook against pandas, openpyxl and calamine.
 
 Run: .venv/bin/python benchmarks/ingest_read.py [--sizes 100000 1000000]
 Each measurement runs in a fresh subprocess so its peak resident memory (ru_maxrss) is its own.
@@ -28,12 +28,18 @@ TERMS = {
     "reference": "BENCH-2027",
     "title": "Benchmark",
     "metrics": [
-        {"code": "EMP6", "name": "In work six months", "unit": "count", "direction": "higher",
-         "participant_level": True, "x_areas": ["Alby", "Fittja", "Fisksätra"]},
+        {
+            "code": "EMP6",
+            "name": "In work six months",
+            "unit": "count",
+            "direction": "higher",
+            "participant_level": True,
+            "x_areas": ["Alby", "Fittja", "Fisksätra"],
+        },
     ],
     "periods": [{"label": "2027", "starts_on": "2027-01-01", "ends_on": "2027-12-31"}],
     "terms": [],
-}  # fmt: skip
+}
 MEASURES = ("parse_workbook", "parse_calamine", "parse_openpyxl", "pandas", "openpyxl", "calamine")
 
 
@@ -90,9 +96,7 @@ def _run(what: str, data: bytes) -> tuple[int, dict]:
             limits = dataclasses.replace(limits, fast_reader_max_bytes=len(data))
         elif what == "parse_openpyxl":
             limits = dataclasses.replace(limits, fast_reader_max_bytes=0)
-        parsed = parse_workbook(
-            data, catalogue_from_terms(TERMS), pseudonym_key=KEY, limits=limits
-        )
+        parsed = parse_workbook(data, catalogue_from_terms(TERMS), pseudonym_key=KEY, limits=limits)
         assert not parsed.errors, parsed.errors[:3]
         return len(parsed.participants), {"backend": parsed.backend}
     if what == "pandas":
@@ -124,8 +128,10 @@ def _has_pandas() -> bool:
 def _in_subprocess(what: str, path: Path) -> dict:
     out = subprocess.run(
         [sys.executable, __file__, "--measure", what, str(path)],
-        check=True, capture_output=True, text=True,
-    )  # fmt: skip
+        check=True,
+        capture_output=True,
+        text=True,
+    )
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
@@ -148,8 +154,11 @@ def main() -> None:
             result = results[what] = _in_subprocess(what, path)
             rate = result["rows"] / result["seconds"]
             backend = f" [{result['backend']}]" if "backend" in result else ""
-            print(f"  {what:15} {result['seconds']:8.2f} s {rate:10.0f} rows/s "
-                  f"peak {result['peak_mb']:5d} MB{backend}", flush=True)  # fmt: skip
+            print(
+                f"  {what:15} {result['seconds']:8.2f} s {rate:10.0f} rows/s "
+                f"peak {result['peak_mb']:5d} MB{backend}",
+                flush=True,
+            )
         _ratios(results)
 
 

@@ -84,7 +84,7 @@ def values(rng: random.Random, document: dict) -> dict:
 
 
 def bare(document: dict, inputs: dict) -> Decimal:
-    """The same arithmetic per term-period with no engine: clause, rounding, split, cap, waterfall."""
+    """The same Decimal work per term-period, no engine: clause, rounding, split, cap, waterfall."""
     owed_a_year: dict[int, Decimal] = {}
     outstanding, total = Decimal(50_000_000), Decimal(0)
     for period in document["periods"]:
@@ -100,8 +100,12 @@ def bare(document: dict, inputs: dict) -> Decimal:
             elif t["kind"] == "linear":
                 floor, target = Decimal(t["floor"]), Decimal(t["target"])
                 top = Decimal(t["pay_at_target"])
-                pay = top if v >= target else (Decimal(0) if v < floor
-                                               else top * (v - floor) / (target - floor))  # fmt: skip
+                if v >= target:
+                    pay = top
+                elif v < floor:
+                    pay = Decimal(0)
+                else:
+                    pay = top * (v - floor) / (target - floor)
             else:
                 pay = v * Decimal(t["price"])
             amount = pay.quantize(CENT, rounding=ROUND_HALF_UP)

@@ -121,16 +121,11 @@ def events_query(
     return query.order_by(AuditEvent.seq)
 
 
-def events_page(query: Select, page: int, page_size: int) -> tuple[list[dict], int]:
-    """One page of events as the API shows them, and how many there are in all."""
+def events_page(contract: Contract, query: Select, page: int, page_size: int) -> tuple[list, int]:
+    """One page of the contract's events as the API shows them, and how many there are in all."""
     total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
     events = db.session.scalars(query.limit(page_size).offset((page - 1) * page_size)).all()
-    return [_event(event) for event in events], total
-
-
-def _event(event: AuditEvent) -> dict:
-    reference = select(Contract.reference).where(Contract.id == event.contract_id)
-    return event_view(event, db.session.scalar(reference))
+    return [event_view(event, contract.reference) for event in events], total
 
 
 def full_history(contract: Contract) -> dict:

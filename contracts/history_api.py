@@ -78,7 +78,7 @@ class History(MethodView):
         query = history.events_query(
             contract, args.get("from_"), args.get("to"), args.get("action")
         )
-        events, total = history.events_page(query, args["page"], args["page_size"])
+        events, total = history.events_page(contract, query, args["page"], args["page_size"])
         return {
             "reference": contract.reference,
             "total": total,

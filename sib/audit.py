@@ -185,15 +185,9 @@ def verify_chain() -> dict:
         if len(rows) < VERIFY_BATCH:
             break
     head = db.session.execute(select(AuditChainHead.__table__)).mappings().first()
-    if head is not None and (head["seq"], head["hash"]) != (expected - 1, prev_hash):
-        if head["seq"] >= expected:
-            return _verdict(
-                checked,
-                expected,
-                f"the log ends at {expected - 1} but its head "
-                f"says {head['seq']}: rows were deleted",
-            )
-        return _verdict(checked, head["seq"] + 1, "rows were written around the chain head")
+    problem = _head_problem(head, expected - 1, prev_hash) if head is not None else None
+    if problem:
+        return _verdict(checked, *problem)
     return {"ok": True, "checked": checked, "first_bad_seq": None, "problem": None}
 
 
@@ -204,6 +198,17 @@ def _row_problem(row: Mapping, expected: int, prev_hash: str) -> str | None:
         return f"row {expected} does not follow the row before it"
     if chain_hash(prev_hash, canonical_json(row)) != row["hash"]:
         return f"row {expected} was changed after it was written"
+    return None
+
+
+def _head_problem(head: Mapping, last: int, last_hash: str) -> tuple[int, str] | None:
+    # The chain alone cannot show a cut-off tail or a rewritten last row; the head can.
+    if head["seq"] > last:
+        return last + 1, f"the log ends at {last} but its head says {head['seq']}: rows deleted"
+    if head["seq"] < last:
+        return head["seq"] + 1, f"rows after {head['seq']} were written around the chain head"
+    if head["hash"] != last_hash:
+        return last, f"row {last} does not match the chain head"
     return None
 
 

@@ -93,3 +93,17 @@ def drawdowns_of(contract: Contract, organisation_id: int | None = None) -> list
     if organisation_id is not None:
         query = query.where(Drawdown.investor_id == organisation_id)
     return list(db.session.scalars(query.order_by(Drawdown.drawn_on, Drawdown.id)))
+
+
+def drawn_by(contract: Contract, organisation_id: int, on: date) -> list[tuple[date, Decimal]]:
+    """One investor's drawdowns dated on or before a day, as (date, amount), oldest first."""
+    rows = db.session.execute(
+        select(Drawdown.drawn_on, Drawdown.amount)
+        .where(
+            Drawdown.contract_id == contract.id,
+            Drawdown.investor_id == organisation_id,
+            Drawdown.drawn_on <= on,
+        )
+        .order_by(Drawdown.drawn_on, Drawdown.id)
+    )
+    return [(row.drawn_on, row.amount) for row in rows]

@@ -2,7 +2,9 @@
 
 import json
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_EVEN, Decimal
+
+import pyxirr
 
 from contracts.engine.inputs import Drawdown as EngineDrawdown
 from contracts.engine.interest import Position, accrued_interest
@@ -11,11 +13,12 @@ from contracts.engine.model import Investor
 from contracts.engine.money import minor_unit, round_minor
 from contracts.models import Contract, Organisation
 from contracts.service import version_in_force
-from outcomes.payments.drawdowns import drawdowns_of
+from outcomes.payments.drawdowns import drawn_by
 from outcomes.statements.ledger import entries, payment_dates
 from sib.problems import NotFoundError
 
 ZERO = Decimal(0)
+FOUR_PLACES = Decimal("0.0001")
 
 
 def build_investor_statement(contract: Contract, investor: Organisation, as_of: date) -> dict:
@@ -24,8 +27,7 @@ def build_investor_statement(contract: Contract, investor: Organisation, as_of: 
     party = _party(terms, investor.slug, contract)
     cap = next(t["return_cap"] for t in terms["tranches"] if t["name"] == party["tranche"])
     exponent = minor_unit(contract.currency)
-    drawn = [(d.drawn_on, d.amount) for d in drawdowns_of(contract, investor.id)
-             if d.drawn_on <= as_of]  # fmt: skip
+    drawn = drawn_by(contract, investor.id, as_of)
     periods = _distributions(contract, investor.slug, as_of)
     money_in = sum((amount for _, amount in drawn), ZERO)
     principal_back = sum((p["principal"] for p in periods), ZERO)
@@ -56,7 +58,7 @@ def build_investor_statement(contract: Contract, investor: Organisation, as_of: 
         "outstanding_principal": money_in - principal_back,
         "return_allowed_to_date": allowed,
         "return_accrued_unpaid": None if allowed is None else max(allowed - return_back, ZERO),
-        "xirr_to_date": irr_of(flows),
+        "xirr_to_date": xirr_of(flows),
         "best_case": _case(flows, end, best_more, principal_back + return_back),
         "worst_case": _case(flows, end, worst_more, principal_back + return_back),
     }
@@ -155,5 +157,25 @@ def _case(flows, end: date, more: Decimal | None, back: Decimal) -> dict:
     return {
         "money_back": back + more,
         "still_to_come": more,
-        "xirr": irr_of(flows + [(end, more)]) if more else irr_of(flows),
+        "xirr": xirr_of(flows + [(end, more)]) if more else xirr_of(flows),
     }
+
+
+def xirr_of(flows: list[tuple[date, Decimal]]) -> Decimal | None:
+    """The XIRR of dated flows (pyxirr), 4 decimals; None when no rate exists.
+
+    pyxirr's solver is tried first (it is fast); when it finds nothing, the engine's search
+    for the root closest to 0 decides, as in the engine's answer.
+    """
+    merged: dict[date, Decimal] = {}
+    for on, amount in flows:
+        merged[on] = merged.get(on, ZERO) + amount
+    if not any(a > 0 for a in merged.values()) or not any(a < 0 for a in merged.values()):
+        return None
+    try:
+        rate = pyxirr.xirr(list(merged), list(merged.values()))
+    except (pyxirr.InvalidPaymentsError, ValueError):
+        rate = None
+    if rate is None or rate != rate:  # no root, or NaN
+        return irr_of(flows)
+    return Decimal(str(rate)).quantize(FOUR_PLACES, rounding=ROUND_HALF_EVEN) + ZERO

@@ -36,8 +36,10 @@ def entries(contract: Contract, as_of: date | None = None, *, drafts: bool = Fal
         end = datetime.combine(as_of + timedelta(days=1), time(), UTC)
         query = query.where((PaymentRun.approved_at < end) | (PaymentRun.status == "draft"))
     payment_on = payment_dates(contract)
+    # Only the columns needed: the stored input and answer are large and not read here.
+    columns = (PaymentRun.id, PaymentRun.status, PaymentRun.settled_on, PaymentRun.allocation)
     found = []
-    for run in db.session.scalars(query.order_by(PaymentRun.id)):
+    for run in db.session.execute(query.with_only_columns(*columns).order_by(PaymentRun.id)):
         for label, figures in loads_allocation(run.allocation).items():
             paid_on = run.settled_on or payment_on.get(label)
             found.append(Entry(run.id, label, run.status, paid_on, figures))

@@ -80,6 +80,8 @@ class Submissions(MethodView):
     @blp.response(201, SubmissionSchema, description="A new file, read and stored")
     @blp.alt_response(200, schema=SubmissionSchema, description="The same file again: stored once")
     @blp.alt_response(422, description="The file has problems: each one listed (problem+json)")
+    @blp.alt_response(413, description="The file, its archive or a sheet exceeds the limits")
+    @blp.alt_response(415, description="Not an .xlsx workbook; the message says what to send")
     def post(self, files, reference):
         """Upload one .xlsx workbook of outcome data."""
         contract = visible_contract(reference)

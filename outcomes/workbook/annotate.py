@@ -1,4 +1,4 @@
-"""The officer's own workbook with every problem marked: red cells, comments and an Errors sheet (pure).
+"""The officer's own workbook with every problem marked: red cells, comments, Errors sheet (pure).
 
 The copy is written by openpyxl without `keep_vba`, so any macros of the original are dropped.
 """
@@ -8,7 +8,7 @@ from __future__ import annotations
 import io
 from collections import defaultdict
 
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
 from openpyxl.comments import Comment
 from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.hyperlink import Hyperlink
@@ -22,10 +22,22 @@ AUTHOR = "Outcome check"
 #: Cells marked one by one; the Errors sheet still lists every problem.
 MAX_MARKED_CELLS = 20_000
 COMMENT_SIZE = (120, 320)  # height, width in points
+MB = 1024 * 1024
 
 
-def annotated_workbook(data: bytes, errors: tuple[RowError, ...] | list[RowError]) -> bytes:
-    """Return the workbook with bad cells filled red and commented, plus an Errors sheet."""
+def annotated_workbook(
+    data: bytes, errors: tuple[RowError, ...] | list[RowError], *, max_bytes: int = 8 * MB
+) -> bytes:
+    """Return the workbook with bad cells filled red and commented, plus an Errors sheet.
+
+    openpyxl loads a whole workbook to edit it (hundreds of bytes a cell), so a file over
+    `max_bytes` comes back as the Errors sheet alone.
+    """
+    if len(data) > max_bytes:
+        book = Workbook()
+        book.remove(book.active)
+        _errors_sheet(book, errors)
+        return _saved(book)
     book = load_workbook(io.BytesIO(data), rich_text=False)
     by_cell = defaultdict(list)
     for error in errors:
@@ -40,6 +52,10 @@ def annotated_workbook(data: bytes, errors: tuple[RowError, ...] | list[RowError
         comment.height, comment.width = COMMENT_SIZE
         cell.comment = comment
     _errors_sheet(book, errors)
+    return _saved(book)
+
+
+def _saved(book: Workbook) -> bytes:
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
@@ -60,9 +76,9 @@ def _errors_sheet(book, errors) -> None:
         put(sheet, row, 2, error.row)
         put(sheet, row, 3, error.column or "")
         put(sheet, row, 5, error.message)
-        if error.sheet in book.sheetnames and (error.cell or error.row):
-            target = error.cell or f"A{error.row}"
-            link = put(sheet, row, 4, target)
+        target = error.cell or (f"A{error.row}" if error.sheet and error.row else "")
+        link = put(sheet, row, 4, target)
+        if target and error.sheet in book.sheetnames:
             link.hyperlink = Hyperlink(ref=link.coordinate, location=f"'{error.sheet}'!{target}")
             link.font = LINK
 

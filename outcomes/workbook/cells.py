@@ -12,6 +12,8 @@ from decimal import Decimal, InvalidOperation
 EXCEL_EPOCH = datetime.date(1899, 12, 30)
 #: Serial numbers accepted as dates in a date column: 1990-01-01 to 2099-12-31.
 SERIAL_RANGE = range(32874, 73415)
+#: Significant digits Excel keeps and shows.
+EXCEL_DIGITS = 15
 _SPACES = re.compile(r"[\s\u00a0\u202f\u2009']+")
 _PLAIN = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
 _GROUPED_COMMA = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d+)?")
@@ -74,15 +76,19 @@ def to_text(value) -> str:
 
 
 def exact(value: float | int) -> Decimal:
-    """Turn a numeric cell into the Decimal the officer typed: integers exactly, else shortest repr."""
+    """Turn a numeric cell into the Decimal the officer saw: integers exact, else shortest repr."""
     if isinstance(value, int):
         return Decimal(value)
     if not math.isfinite(value):
         raise CellError("is not a number")
     if value.is_integer():
         return Decimal(int(value))
-    # repr gives the shortest text that reads back as the same double: what Excel showed.
-    return Decimal(repr(value))
+    # repr gives the shortest text that reads back as the same double; Excel shows at most
+    # 15 significant digits, so a computed 0.30000000000000004 is the 0.3 the officer saw.
+    number = Decimal(repr(value))
+    if len(number.as_tuple().digits) > EXCEL_DIGITS:
+        number = tidy(number.quantize(Decimal(1).scaleb(number.adjusted() - EXCEL_DIGITS + 1)))
+    return number
 
 
 def to_number(value, *, percent_format: bool = False) -> Number:

@@ -1,4 +1,4 @@
-"""File checks made before any XML is parsed: type by magic bytes, size, and the zip's own claims (pure)."""
+"""File checks before any XML is parsed: type by magic bytes, size, the zip's own claims (pure)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The two data sheets and their columns, matched by header in Swedish or English, in any order (pure)."""
+"""The two data sheets and their columns, matched by Swedish or English header, any order (pure)."""
 
 from __future__ import annotations
 
@@ -47,13 +47,29 @@ AREA = _column("area", "Area", "Område", "omrade", "district", "stadsdel", requ
 VALUE = _column("value", "Value", "Värde", "varde", "outcome", "utfall", "amount", "belopp")
 COMMENT = _column("comment", "Comment", "Kommentar", "note", "notes", required=False)
 PARTICIPANT = _column(
-    "participant", "Participant id", "Deltagar-id", "participant", "deltagare",
-    "deltagar id", "deltagarid", "id", "personnummer", "personal identity number",
-)  # fmt: skip
+    "participant",
+    "Participant id",
+    "Deltagar-id",
+    "participant",
+    "deltagare",
+    "deltagar id",
+    "deltagarid",
+    "id",
+    "personnummer",
+    "personal identity number",
+)
 ACHIEVED_ON = _column(
-    "achieved_on", "Date achieved", "Datum uppnått", "achieved on", "date", "datum",
-    "uppnått", "uppnått datum", "uppnadd", "datum uppnatt",
-)  # fmt: skip
+    "achieved_on",
+    "Date achieved",
+    "Datum uppnått",
+    "achieved on",
+    "date",
+    "datum",
+    "uppnått",
+    "uppnått datum",
+    "uppnadd",
+    "datum uppnatt",
+)
 INFORMATIONAL = frozenset({"metric name", "måttnamn", "unit", "enhet"})
 
 VALUES = SheetSpec(
@@ -109,18 +125,24 @@ def match_headers(spec: SheetSpec, cells, *, areas_required: bool) -> HeaderMatc
         elif column.key in positions:
             first = column_letters(positions[column.key])
             problems.append(
-                (index, f"columns {first} and {column_letters(index)} are both headed "
-                 f"{column.english}; keep one of them and delete the other."),
-            )  # fmt: skip
+                (
+                    index,
+                    f"columns {first} and {column_letters(index)} are both headed "
+                    f"{column.english}; keep one of them and delete the other.",
+                ),
+            )
         else:
             positions[column.key] = index
     for column in spec.columns:
         needed = column.required or (column.key == "area" and areas_required)
         if needed and column.key not in positions:
             problems.append(
-                (None, f"there is no column headed {column.english} ({column.swedish}); "
-                 "add it to the header row, as in the template."),
-            )  # fmt: skip
+                (
+                    None,
+                    f"there is no column headed {column.english} ({column.swedish}); "
+                    "add it to the header row, as in the template.",
+                ),
+            )
     return HeaderMatch(positions, tuple(extras), tuple(problems))
 
 

@@ -9,11 +9,16 @@ from outcomes.workbook.catalogue import Catalogue
 from outcomes.workbook.guard import check_file
 from outcomes.workbook.headers import PARTICIPANTS, VALUES, sheet_spec
 from outcomes.workbook.limits import Limits
+from outcomes.workbook.lookups import Lookups
+from outcomes.workbook.participant_table import ParticipantTable
 from outcomes.workbook.reader import open_reader
-from outcomes.workbook.results import ErrorList, ParticipantRow, RowError, ValueRow, row_error
+from outcomes.workbook.results import ErrorList, RowError, ValueRow, row_error
 from outcomes.workbook.sheet import open_sheet
-from outcomes.workbook.sheetscan import scan_workbook
-from outcomes.workbook.validate import Lookups, check_participants, check_values
+from outcomes.workbook.sheetscan import SheetFacts, scan_workbook
+from outcomes.workbook.validate import check_participants, check_values
+
+#: A shorter HMAC key is a configuration mistake, not a secret.
+MIN_KEY_BYTES = 16
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,7 +26,8 @@ class ParsedWorkbook:
     """Everything read from one file. Store it only when `errors` is empty."""
 
     values: tuple[ValueRow, ...]
-    participants: tuple[ParticipantRow, ...]
+    #: A sequence of `ParticipantRow`, packed in columns to keep a million rows small.
+    participants: ParticipantTable
     #: Sheet name -> non-empty data rows read (header not counted).
     row_counts: dict[str, int]
     #: (sheet, header) of columns the reader ignored.
@@ -39,7 +45,7 @@ class ParsedWorkbook:
 
     def participant_counts(self) -> Counter:
         """Count participant rows per (metric, period, area)."""
-        return Counter((p.metric, p.period, p.area) for p in self.participants)
+        return self.participants.counts()
 
 
 def parse_workbook(
@@ -50,6 +56,8 @@ def parse_workbook(
     Raises a `WorkbookError` subclass (with an HTTP `status`) when the file itself is refused:
     too large, not an .xlsx, encrypted, damaged, a zip bomb, or too many rows in a sheet.
     """
+    if len(pseudonym_key) < MIN_KEY_BYTES:
+        raise ValueError(f"The pseudonym key must be at least {MIN_KEY_BYTES} bytes long.")
     limits = limits or Limits()
     summary = check_file(data, limits)
     # The scan verifies every part's size and checksum before a reader library sees them.
@@ -74,17 +82,28 @@ def _data_sheets(names: list[str]) -> dict:
 def _read(reader, chosen, facts, catalogue, key, limits, had_macros) -> ParsedWorkbook:
     errors = ErrorList(limits.max_errors)
     lookups = Lookups(catalogue, limits)
-    found = {VALUES: [], PARTICIPANTS: []}
+    found = {VALUES: [], PARTICIPANTS: ParticipantTable()}
     counts, extras = {}, []
     if not chosen:
-        errors.add(row_error(None, None, None, None, "there is neither a Values nor a "
-                             "Participants sheet; use the contract's template, or rename your "
-                             "sheets to Values and Participants."))  # fmt: skip
+        errors.add(
+            row_error(
+                None,
+                None,
+                None,
+                None,
+                "there is neither a Values nor a "
+                "Participants sheet; use the contract's template, or rename your "
+                "sheets to Values and Participants.",
+            )
+        )
     for spec, name in chosen.items():
         rows = reader.rows(name)
-        with_areas = any(m.areas and m.participant_level == (spec is PARTICIPANTS)
-                         for m in catalogue.metrics)  # fmt: skip
-        sheet = open_sheet(rows, spec, facts.get(name), errors, areas_required=with_areas)
+        with_areas = any(
+            m.areas and m.participant_level == (spec is PARTICIPANTS) for m in catalogue.metrics
+        )
+        sheet = open_sheet(
+            rows, spec, facts.get(name, SheetFacts()), errors, areas_required=with_areas
+        )
         if sheet is None:
             continue
         if spec is VALUES:
@@ -94,9 +113,22 @@ def _read(reader, chosen, facts, catalogue, key, limits, had_macros) -> ParsedWo
         counts[name] = sheet.rows_read
         extras.extend((name, header) for header in sheet.extras)
     if chosen and not any(counts.values()) and not errors:
-        errors.add(row_error(None, None, None, None, "the workbook holds no rows to submit; "
-                             "fill in the Values or Participants sheet under its headers."))  # fmt: skip
+        errors.add(
+            row_error(
+                None,
+                None,
+                None,
+                None,
+                "the workbook holds no rows to submit; "
+                "fill in the Values or Participants sheet under its headers.",
+            )
+        )
     return ParsedWorkbook(
-        tuple(found[VALUES]), tuple(found[PARTICIPANTS]), counts, tuple(extras),
-        errors.finished(), reader.backend, had_macros,
-    )  # fmt: skip
+        tuple(found[VALUES]),
+        found[PARTICIPANTS],
+        counts,
+        tuple(extras),
+        errors.finished(),
+        reader.backend,
+        had_macros,
+    )

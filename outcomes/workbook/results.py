@@ -91,6 +91,10 @@ class ErrorList:
     def __bool__(self) -> bool:
         return bool(self.items)
 
+    def sort_from(self, start: int) -> None:
+        """Put the errors kept since `start` in row order (found out of order by later passes)."""
+        self.items[start:] = sorted(self.items[start:], key=lambda e: e.row or 0)
+
     def finished(self) -> tuple[RowError, ...]:
         """Return the errors, with a last line counting those left out."""
         if not self.dropped:

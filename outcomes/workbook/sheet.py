@@ -1,7 +1,8 @@
-"""Walking a data sheet: header row, sheet-level problems, and its non-empty rows as cells (pure)."""
+"""Walking a data sheet: header row, sheet-level problems, then its non-empty rows (pure)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -13,6 +14,7 @@ from outcomes.workbook.sheetscan import SheetFacts, column_letters
 
 #: How much of a bad value an error message repeats.
 SHOWN_CHARS = 60
+_IDENTITY_NUMBER = re.compile(r"(?<!\d)(?:\d{2})?\d{6}\s*[-+]?\s*\d{4}(?!\d)")
 
 
 @dataclass(slots=True)
@@ -44,8 +46,9 @@ class Sheet:
 
 
 def shown_value(raw) -> str:
-    """Repeat a value in a message, shortened when long."""
-    text = to_text(raw)
+    """Repeat a value in a message, shortened when long, identity numbers masked."""
+    # An identity number typed in the wrong column must not reach a message either.
+    text = _IDENTITY_NUMBER.sub("(identity number, not shown)", to_text(raw))
     return text if len(text) <= SHOWN_CHARS else f"{text[:SHOWN_CHARS]}... ({len(text)} characters)"
 
 
@@ -99,8 +102,9 @@ def data_rows(sheet: Sheet, rows: Iterator, limits: Limits) -> Iterator[tuple[in
         width = len(values)
         cells = [values[p] if -1 < p < width else None for p in positions]
         missing = _formulas(formulas, number, keys, positions) if formulas else ()
-        if not missing and all(v is None or v == "" or (v.__class__ is str and not v.strip())
-                               for v in cells):  # fmt: skip
+        if not missing and all(
+            v is None or v == "" or (v.__class__ is str and not v.strip()) for v in cells
+        ):
             continue
         sheet.rows_read += 1
         if sheet.rows_read > limits.max_rows_per_sheet:
@@ -109,11 +113,21 @@ def data_rows(sheet: Sheet, rows: Iterator, limits: Limits) -> Iterator[tuple[in
                 "most one file may hold; split the rows over several files."
             )
         if number in hidden:
-            sheet.error(number, None, None, "this row is hidden; unhide it (or clear the filter) "
-                        "so that what you see is what is submitted, or delete it.")  # fmt: skip
+            sheet.error(
+                number,
+                None,
+                None,
+                "this row is hidden; unhide it (or clear the filter) "
+                "so that what you see is what is submitted, or delete it.",
+            )
         for key in missing:
-            sheet.error(number, key, None, "the cell holds a formula whose result was not "
-                        "saved; open the file in Excel, save it, and upload it again.")  # fmt: skip
+            sheet.error(
+                number,
+                key,
+                None,
+                "the cell holds a formula whose result was not "
+                "saved; open the file in Excel, save it, and upload it again.",
+            )
         if not missing:
             yield number, cells
 

@@ -1,4 +1,4 @@
-"""Facts the cell readers do not give, read straight from the sheet XML in one streaming pass (pure).
+"""Facts the cell readers do not give, read from the sheet XML in one streaming pass (pure).
 
 Both reader backends see the same facts: hidden rows, merged ranges, formula cells with no
 cached value, and numeric cells formatted as percent. The pass also decompresses every part
@@ -87,7 +87,15 @@ def scan_workbook(data: bytes, is_wanted) -> dict[str, SheetFacts]:
             else:
                 facts[sheet] = _scan_sheet(archive, info, styles)
         return facts
-    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ElementTree.ParseError) as exc:
+    except (
+        zipfile.BadZipFile,
+        zlib.error,
+        EOFError,
+        OSError,
+        KeyError,
+        ValueError,
+        ElementTree.ParseError,
+    ) as exc:
         raise DamagedWorkbookError(
             "The workbook is damaged (one of its parts does not read back as written). "
             "Open it in Excel, save it again and upload it once more."
@@ -133,6 +141,8 @@ def percent_styles(archive: zipfile.ZipFile) -> frozenset[int]:
 
 
 def _small_xml(archive: zipfile.ZipFile, name: str) -> ElementTree.Element:
+    # Expat 2.4+ (bundled with Python 3.11) refuses entity-expansion bombs; these parts hold no
+    # external entities that ElementTree would fetch.
     info = archive.getinfo(name)
     if info.file_size > MAX_SMALL_PART_BYTES:
         raise DamagedWorkbookError(f"The workbook's part {name} is implausibly large.")

@@ -33,10 +33,23 @@ PREPARED_ROWS = 1000
 LAST_ROW = 1_048_576
 NAME = "Metric name / Måttnamn"
 UNIT = "Unit / Enhet"
-VALUES_COLUMNS = (METRIC.header, NAME, UNIT, PERIOD.english, AREA.header, VALUE.header,
-                  COMMENT.header)  # fmt: skip
-PARTICIPANT_COLUMNS = (PARTICIPANT.header, METRIC.header, NAME, PERIOD.english,
-                       ACHIEVED_ON.header, AREA.header)  # fmt: skip
+VALUES_COLUMNS = (
+    METRIC.header,
+    NAME,
+    UNIT,
+    PERIOD.english,
+    AREA.header,
+    VALUE.header,
+    COMMENT.header,
+)
+PARTICIPANT_COLUMNS = (
+    PARTICIPANT.header,
+    METRIC.header,
+    NAME,
+    PERIOD.english,
+    ACHIEVED_ON.header,
+    AREA.header,
+)
 
 
 def put(sheet: Worksheet, row: int, column: int, value):
@@ -85,11 +98,21 @@ class _Lists:
 
 def _lists(sheet: Worksheet, catalogue: Catalogue) -> _Lists:
     metrics = sorted(catalogue.metrics, key=lambda m: m.participant_level)
-    _table(sheet, 1, ("Code / Kod", "Name / Namn", "Unit / Enhet", "Level / Nivå"),
-           [(m.code, m.name, m.unit, "participant" if m.participant_level else "aggregate")
-            for m in metrics])  # fmt: skip
-    _table(sheet, 6, ("Period", "Starts / Börjar", "Ends / Slutar"),
-           [(p.label, p.starts_on.isoformat(), p.ends_on.isoformat()) for p in catalogue.periods])  # fmt: skip
+    _table(
+        sheet,
+        1,
+        ("Code / Kod", "Name / Namn", "Unit / Enhet", "Level / Nivå"),
+        [
+            (m.code, m.name, m.unit, "participant" if m.participant_level else "aggregate")
+            for m in metrics
+        ],
+    )
+    _table(
+        sheet,
+        6,
+        ("Period", "Starts / Börjar", "Ends / Slutar"),
+        [(p.label, p.starts_on.isoformat(), p.ends_on.isoformat()) for p in catalogue.periods],
+    )
     _table(sheet, 10, ("Area / Område",), [(a,) for a in catalogue.areas])
     aggregate = sum(1 for m in metrics if not m.participant_level)
     return _Lists(aggregate, len(metrics) - aggregate, len(catalogue.periods), len(catalogue.areas))
@@ -155,7 +178,13 @@ def _lookups(sheet: Worksheet, *, code: str, name: str, unit: str | None, table:
 def _drop_down(sheet: Worksheet, column: str, source: str, prompt: str) -> None:
     if not source:
         return
-    rule = DataValidation(type="list", formula1=f"={source}", allow_blank=True,
-                          showErrorMessage=True, error=prompt, prompt=prompt)  # fmt: skip
+    rule = DataValidation(
+        type="list",
+        formula1=f"={source}",
+        allow_blank=True,
+        showErrorMessage=True,
+        error=prompt,
+        prompt=prompt,
+    )
     rule.add(f"{column}2:{column}{LAST_ROW}")
     sheet.add_data_validation(rule)

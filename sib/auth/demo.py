@@ -32,9 +32,10 @@ class DemoLogin:
     token: str
 
 
-def seed_demo_users(password: str | None = None) -> list[DemoLogin]:
-    """Create the demo users if missing and issue each a fresh token (earlier demo tokens are
-    revoked); returns the plain tokens for the run command to print. Flushes, never commits.
+def seed_demo_users(password: str | None = None, *, tokens: bool = True) -> list[DemoLogin]:
+    """Create the demo users if missing; with `tokens`, issue each a fresh token (revoking its
+    earlier demo tokens) and return the plain values for the run command to print (else the
+    token is ""). New users get `password` for the pages. Flushes, never commits.
 
     The demo contract must be imported first: it creates the organisations.
     """
@@ -44,11 +45,16 @@ def seed_demo_users(password: str | None = None) -> list[DemoLogin]:
         user = _user(email) or service.create_user(
             email, name, service.organisation_id_for(slug), [role], actor, password=password
         )
-        for old in _demo_tokens(user):
-            service.revoke_token(old, actor)
-        _, plain = service.create_token(user, actor, name=DEMO_TOKEN_NAME, days=DEMO_TOKEN_DAYS)
+        plain = _fresh_token(user, actor) if tokens else ""
         logins.append(DemoLogin(role, email, slug, plain))
     return logins
+
+
+def _fresh_token(user: User, actor: Actor) -> str:
+    for old in _demo_tokens(user):
+        service.revoke_token(old, actor)
+    _, plain = service.create_token(user, actor, name=DEMO_TOKEN_NAME, days=DEMO_TOKEN_DAYS)
+    return plain
 
 
 def _user(email: str) -> User | None:

@@ -8,6 +8,7 @@ tests drive it with a fake clock and no sleeping.
 import json
 import logging
 import os
+import signal
 import socket
 import uuid
 from collections.abc import Callable
@@ -18,6 +19,7 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from flask import Flask
+from sqlalchemy.exc import IntegrityError
 
 from sib.extensions import db
 from sib.scheduler import lease
@@ -58,6 +60,10 @@ class Scheduler:
             try:
                 held = lease.acquire(self.holder, self.clock.now(), self.lease_seconds)
                 db.session.commit()
+            except IntegrityError:
+                # Another instance created the lease row at the same moment: it holds it.
+                db.session.rollback()
+                return False
             except Exception:
                 db.session.rollback()
                 logger.exception("scheduler %s: heartbeat failed", self.holder)
@@ -116,6 +122,8 @@ class Scheduler:
             scheduler.add_job(self.run_job, job.trigger, args=[job], id=job.name,
                               max_instances=1, coalesce=True, misfire_grace_time=None)  # fmt: skip
         logger.info("scheduler %s starting with jobs %s", self.holder, [j.name for j in self.jobs])
+        # SIGTERM (a service manager stopping us) unwinds like Ctrl-C, so the lease is released.
+        signal.signal(signal.SIGTERM, _exit)
         self.heartbeat()
         try:
             scheduler.start()
@@ -123,3 +131,7 @@ class Scheduler:
             with self.app.app_context():
                 lease.release(self.holder, self.clock.now())
                 db.session.commit()
+
+
+def _exit(signum, frame):
+    raise SystemExit(0)

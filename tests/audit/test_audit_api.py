@@ -94,4 +94,5 @@ def test_events_carry_the_request_id_of_their_request(client, auth_headers, make
     created = events[-1]
     assert (created["action"], created["request_id"]) == ("user.created", "req-42")
     assert created["actor"].startswith("user:admin-")
-    assert created["actor_user_id"] is not None and created["actor_organisation_id"] is not None
+    assert created["actor_user_id"] is not None
+    assert created["actor_organisation_id"] is not None

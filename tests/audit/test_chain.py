@@ -55,7 +55,8 @@ def test_events_chain_each_to_the_one_before(app):
     assert first.prev_hash == audit.GENESIS_HASH
     assert (second.prev_hash, third.prev_hash) == (first.hash, second.hash)
     assert third.hash == chain_hash(second.hash, third.canonical())
-    assert verify_chain()["ok"] is True and verify_chain()["checked"] == 3
+    assert verify_chain()["ok"] is True
+    assert verify_chain()["checked"] == 3
 
 
 @pytest.mark.parametrize(
@@ -90,6 +91,18 @@ def test_a_changed_row_with_a_recomputed_hash_breaks_the_next_link(app):
             {"change": forged, "hash": chain_hash(events[1].hash, audit.canonical_json(row))},
         )
     assert verify_chain()["first_bad_seq"] == 4
+
+
+def test_a_rewritten_last_row_is_caught_by_the_chain_head(app):
+    events = append(3)
+    forged = '{"after": {"n": 300}, "before": {"n": 2}}'
+    row = {name: getattr(events[2], name) for name in audit.HASHED_COLUMNS} | {"change": forged}
+    with tampering() as sql:
+        sql.execute(
+            text("UPDATE audit_events SET change = :change, hash = :hash WHERE seq = 3"),
+            {"change": forged, "hash": chain_hash(events[1].hash, audit.canonical_json(row))},
+        )
+    assert verify_chain()["first_bad_seq"] == 3
 
 
 def test_a_deleted_row_is_reported(app):

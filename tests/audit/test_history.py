@@ -144,7 +144,8 @@ def test_the_excel_export_has_one_sheet_per_kind_of_record(client, amended, audi
     events = workbook["Events"]
     assert [c.value for c in events[1]][:4] == ["seq", "occurred_at (UTC)", "actor", "action"]
     assert [events.cell(row, 4).value for row in (2, 3)] == ["contract.created", "contract.amended"]
-    assert events.freeze_panes == "A2" and events["A1"].font.bold
+    assert events.freeze_panes == "A2"
+    assert events["A1"].font.bold
     changes = workbook["Terms changes"]
     assert [c.value for c in changes[2]] == [
         2,

@@ -147,7 +147,8 @@ def test_the_api_needs_no_csrf_token(client, auth_headers, csrf_on):
 
 def test_the_session_cookie_is_http_only_and_same_site(client, officer):
     cookie = log_in(client).headers["Set-Cookie"]
-    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    assert "HttpOnly" in cookie
+    assert "SameSite=Lax" in cookie
 
 
 def test_production_cookies_are_secure():

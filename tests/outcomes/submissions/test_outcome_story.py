@@ -154,6 +154,7 @@ def test_a_correction_giving_every_figure_again_marks_the_earlier_superseded(
     earlier = client.get(f"{BASE}/submissions/{first['id']}", headers=officer).get_json()
 
     assert earlier["status"] == "superseded"
+    assert "submission.superseded" in set(db.session.scalars(select(AuditEvent.action)))
 
 
 def test_figures_as_of_a_day_before_any_verification_are_none(client, good_file, verified, officer):

@@ -16,7 +16,7 @@ from outcomes.workbook.limits import Limits
 from outcomes.workbook.parse import parse_workbook
 
 KEY = b"test-key-not-a-secret"
-#: Valid identity numbers (Skatteverket's test person "Tolvan" and two more with right check digits).
+#: Valid identity numbers: Skatteverket's test person "Tolvan" and two with right check digits.
 TOLVAN = "19121212-1212"
 OTHER = "811228-9874"
 THIRD = "20010101-0007"
@@ -47,7 +47,7 @@ VALUES_HEADER = ["Metric", "Period", "Area", "Value", "Comment"]
 PARTICIPANTS_HEADER = ["Participant id", "Metric", "Period", "Date achieved", "Area"]
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def catalogue():
     return catalogue_from_terms(TERMS)
 
@@ -137,7 +137,7 @@ def encrypted_excel() -> bytes:
 
 
 def csv_text() -> bytes:
-    return "Metric;Period;Value\nSAFE;2027;57,5\n".encode()
+    return b"Metric;Period;Value\nSAFE;2027;57,5\n"
 
 
 def opendocument() -> bytes:
@@ -236,7 +236,8 @@ def png_image() -> bytes:
 
 
 def empty_formatted_rows(count: int, first_row: list[str]) -> bytes:
-    """A Values sheet with a header, one row, then `count` formatted empty rows (hand-written XML)."""
+    """A Values sheet: header, one row, then `count` formatted empty rows (hand-written XML)."""
+
     def cells(row, texts):
         return "".join(
             f'<c r="{chr(65 + i)}{row}" t="inlineStr"><is><t>{text}</t></is></c>'
@@ -294,7 +295,8 @@ WORKBOOK_RELS = (
 STYLES = (
     b'<?xml version="1.0" encoding="UTF-8"?><styleSheet xmlns="http://schemas.openxmlformats.org'
     b'/spreadsheetml/2006/main"><fonts count="2"><font/><font><b/></font></fonts><fills count='
-    b'"1"><fill><patternFill patternType="none"/></fill></fills><borders count="1"><border/></borders><cellXfs count="2"><xf numFmtId='
+    b'"1"><fill><patternFill patternType="none"/></fill></fills><borders count="1"><border/>'
+    b'</borders><cellXfs count="2"><xf numFmtId='
     b'"0" fontId="0"/><xf numFmtId="0" fontId="1" applyFont="1"/></cellXfs></styleSheet>'
 )
 

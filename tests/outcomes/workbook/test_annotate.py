@@ -28,8 +28,11 @@ def test_an_errors_sheet_lists_every_problem_with_a_link_to_its_cell(make_workbo
     assert book.sheetnames[0] == "Errors"
     assert [c.value for c in errors[1]] == ["Sheet", "Row", "Column", "Cell", "Problem"]
     listed = [[c.value for c in row] for row in errors.iter_rows(min_row=2)]
-    assert listed == [["Values", 2, col, ref, e.message] for (col, ref), e in
-                      zip((("Metric", "A2"), ("Period", "B2"), ("Value", "D2")), parsed.errors)]  # fmt: skip
+    places = (("Metric", "A2"), ("Period", "B2"), ("Value", "D2"))
+    assert listed == [
+        ["Values", 2, column, ref, error.message]
+        for (column, ref), error in zip(places, parsed.errors, strict=True)
+    ]
     assert errors["D2"].hyperlink.location == "'Values'!A2"
 
 
@@ -50,6 +53,15 @@ def test_a_value_that_looks_like_a_formula_stays_text_in_the_errors_sheet(make_w
     parsed, book = annotated(make_workbook, parse, [["SAFE", "2027", "", "@x", ""]])
     problem = book["Errors"]["E2"]
     assert problem.data_type == "s"
+
+
+def test_a_large_file_comes_back_as_the_errors_sheet_alone(make_workbook, parse):
+    data = make_workbook([["BOGUS", "2027", "", "1", ""]])
+    errors = parse(data).errors
+    book = load_workbook(io.BytesIO(annotated_workbook(data, errors, max_bytes=len(data) - 1)))
+    assert book.sheetnames == ["Errors"]
+    assert book["Errors"]["E2"].value == errors[0].message
+    assert book["Errors"]["D2"].value == "A2"
 
 
 def test_macros_are_not_kept(corpus, make_workbook, parse):

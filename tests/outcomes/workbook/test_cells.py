@@ -14,7 +14,9 @@ from outcomes.workbook.cells import CellError, exact, to_date, to_number, to_tex
         (12,              Decimal("12"),          False),
         (12.0,            Decimal("12"),          False),
         (12.5,            Decimal("12.5"),        False),
-        (0.1 + 0.2,       Decimal("0.30000000000000004"), False),  # the double Excel stored
+        (0.1 + 0.2,       Decimal("0.3"),         False),  # Excel shows 15 digits: 0.3
+        (1234567.8900000001, Decimal("1234567.89"), False),
+        (0.07,            Decimal("0.07"),        False),  # not the binary 0.0700000000000000066
         (2**53,           Decimal("9007199254740992"), False),  # integers stay exact
         ("12,5",          Decimal("12.5"),        False),
         ("12.5",          Decimal("12.5"),        False),

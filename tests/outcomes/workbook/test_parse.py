@@ -6,6 +6,8 @@ import hashlib
 import hmac
 from decimal import Decimal
 
+import pytest
+
 from outcomes.workbook.limits import Limits
 from outcomes.workbook.parse import parse_workbook
 from outcomes.workbook.results import ParticipantRow, ValueRow
@@ -121,6 +123,11 @@ def test_both_readers_give_the_same_answer(catalogue, make_workbook):
     )
     assert (fast.backend, streamed.backend) == ("calamine", "openpyxl")
     assert dataclasses.replace(fast, backend="") == dataclasses.replace(streamed, backend="")
+
+
+def test_a_short_pseudonym_key_is_refused(catalogue, make_workbook):
+    with pytest.raises(ValueError, match="at least 16 bytes"):
+        parse_workbook(make_workbook([]), catalogue, pseudonym_key=b"")
 
 
 def test_the_reader_switches_to_streaming_above_the_size_threshold(catalogue, make_workbook):

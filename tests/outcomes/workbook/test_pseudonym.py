@@ -12,7 +12,14 @@ KEY = b"k"
 
 @pytest.mark.parametrize(
     "written",
-    ["811228-9874", "8112289874", "19811228-9874", "198112289874", " 811228 - 9874 ", "811228+9874"],
+    [
+        "811228-9874",
+        "8112289874",
+        "19811228-9874",
+        "198112289874",
+        " 811228 - 9874 ",
+        "811228+9874",
+    ],
 )
 def test_every_way_of_writing_one_identity_number_gives_one_pseudonym(written):
     assert pseudonym_for(written, KEY) == pseudonym_for("811228-9874", KEY)

@@ -1,4 +1,4 @@
-"""The template is made for its contract: sheets, headers, drop-downs, names and units, safe text."""
+"""The template is made for its contract: sheets, headers, drop-downs, names, units, safe text."""
 
 import io
 import zipfile
