@@ -12,14 +12,17 @@ def _env_int(name: str, default: int) -> int:
     return int(os.environ.get(name, default))
 
 
+INSTANCE_PATH = Path(os.environ.get("SIB_INSTANCE_PATH", BASE_DIR / "instance")).resolve()
+
+
 def _default_database_url() -> str:
-    instance = Path(os.environ.get("SIB_INSTANCE_PATH", BASE_DIR / "instance"))
-    return f"sqlite:///{instance / 'sib.sqlite'}"
+    return f"sqlite:///{INSTANCE_PATH / 'sib.sqlite'}"
 
 
 class Config:
     """Settings for a developer machine: SQLite in the instance folder."""
 
+    INSTANCE_PATH = str(INSTANCE_PATH)
     SECRET_KEY = os.environ.get("SECRET_KEY", DEFAULT_SECRET)
     #: key of the HMAC that pseudonymises participant identifiers
     PSEUDONYM_KEY = os.environ.get("PSEUDONYM_KEY", DEFAULT_PSEUDONYM_KEY)
@@ -45,7 +48,7 @@ class Config:
     MAX_ROWS_PER_SHEET = _env_int("MAX_ROWS_PER_SHEET", 2_000_000)
     #: bytes of XML a workbook may unpack to
     MAX_UNCOMPRESSED_BYTES = _env_int("MAX_UNCOMPRESSED_BYTES", 1024 * 1024 * 1024)
-    INBOX_DIR = os.environ.get("INBOX_DIR", str(BASE_DIR / "instance" / "inbox"))
+    INBOX_DIR = os.environ.get("INBOX_DIR", str(INSTANCE_PATH / "inbox"))
     #: minutes between inbox scans
     INBOX_SCAN_MINUTES = _env_int("INBOX_SCAN_MINUTES", 5)
     PERIOD_CLOSE_CRON = os.environ.get("PERIOD_CLOSE_CRON", "15 2 * * *")

@@ -16,7 +16,7 @@ from contracts.schemas import (
     ContractSummarySchema,
     VersionSchema,
 )
-from contracts.access import visible_contract, visible_contracts_query
+from contracts.access import check_may_create, visible_contract, visible_contracts_query
 from sib.access import current_actor, guard
 from sib.extensions import db
 from sib.problems import ServiceError
@@ -87,6 +87,7 @@ class Contracts(MethodView):
     def post(self):
         """Create a contract from a terms document."""
         document, text = json_body()
+        check_may_create(document)
         contract = service.import_contract(document, current_actor(), text=text)
         db.session.commit()
         location = url_for("contracts.Contract", reference=contract.reference)

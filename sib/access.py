@@ -17,7 +17,7 @@ from sib import policy
 from sib.actor import Actor
 from sib.auth import service
 from sib.auth.models import User, aware
-from sib.extensions import db
+from sib.extensions import api, db
 from sib.problems import NotFoundError, ServiceError, problem_response
 
 logger = logging.getLogger(__name__)
@@ -35,6 +35,11 @@ def init_app(app: Flask) -> None:
     app.config["WTF_CSRF_CHECK_DEFAULT"] = False
     csrf.init_app(app)
     app.before_request(_authenticate)
+    # The docs page offers "Authorize" for a token, and the document says every call needs one.
+    api.spec.components.security_scheme(
+        "bearerAuth", {"type": "http", "scheme": "bearer", "description": "An API token: sib_..."}
+    )
+    api.spec.options["security"] = [{"bearerAuth": []}]
 
 
 def _is_api() -> bool:

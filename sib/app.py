@@ -17,10 +17,12 @@ def build_app(config_class=None) -> Flask:
     config_class = config_class or config_from_env()
     if issubclass(config_class, ProductionConfig):
         config_class.check()
-    app = Flask("sib", instance_path=str(BASE_DIR / "instance"))
+    app = Flask("sib", instance_path=config_class.INSTANCE_PATH)
     app.config.from_object(config_class)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
-    logging.basicConfig(level=app.config["LOG_LEVEL"], format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=app.config["LOG_LEVEL"], format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"))

@@ -231,3 +231,16 @@ def test_docs_page_works_without_internet(client):
     assert "cdn" not in html.lower()
     asset = client.get("/api/v1/docs/assets/swagger-ui-bundle.js")
     assert asset.status_code == 200
+
+
+def test_a_manager_cannot_create_a_contract_its_organisation_is_not_party_to(
+    client, post_json, terms_doc, auth_headers
+):
+    outsider = auth_headers("contract_manager", "elsewhere")
+
+    response = post_json("/api/v1/contracts", terms_doc, outsider)
+
+    assert response.status_code == 403
+    assert response.mimetype == PROBLEM
+    admin = auth_headers("admin", "elsewhere")
+    assert client.get("/api/v1/contracts", headers=admin).get_json() == []

@@ -277,6 +277,8 @@ def term(draw, index: int, metric_list: list[dict], period_list: list[dict], cur
     if measure is not None:
         result["measure"] = measure
     result.update(draw(kind_fields(metric, measure or {}, currency, cumulative)))
+    if metric.get("participant_level") and draw(st.integers(0, 3)) == 0:
+        result["repeatable"] = True  # every row counts, not only each participant's first
     if cumulative:
         result["basis"] = "cumulative"
     elif draw(st.booleans()):

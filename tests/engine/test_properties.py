@@ -21,11 +21,11 @@ from contracts.engine.settle import dumps_answer, settle
 from tests.engine.strategies import EXPONENTS, Case, cases, monotone_pairs, payment_date, plain
 
 SETTINGS = settings(
-    max_examples=40,
+    max_examples=30,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
-FEW = settings(SETTINGS, max_examples=25)
+FEW = settings(SETTINGS, max_examples=20)
 
 
 def answer_for(terms: dict, inputs: dict) -> dict:

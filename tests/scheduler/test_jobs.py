@@ -131,3 +131,22 @@ def test_job_runs_are_listed_for_admins_and_auditors_only(client, make_scheduler
     assert [(r["job"], r["outcome"], r["counts"]["contracts"]) for r in listed.get_json()] == [
         ("overdue", "ok", 1)]  # fmt: skip
     assert client.get("/api/v1/jobs", headers=auth_headers("investor")).status_code == 403
+
+
+def test_the_same_file_dropped_again_is_recognised_not_stored_twice(
+    make_scheduler, inbox, workbook
+):
+    scheduler = make_scheduler()
+    data = workbook()
+    (inbox / "outcomes.xlsx").write_bytes(data)
+    for _ in range(2):
+        scheduler.run_job(job(scheduler, "inbox"))
+    (inbox / "outcomes.xlsx").write_bytes(data)
+    for _ in range(2):
+        run = scheduler.run_job(job(scheduler, "inbox"))
+    assert '"duplicates": 1' in run.counts
+    assert count(Submission) == 1
+    assert sorted(p.name for p in (inbox / "processed").iterdir()) == [
+        "outcomes-2.xlsx",
+        "outcomes.xlsx",
+    ]

@@ -16,16 +16,25 @@ from sib.extensions import db
 def test_two_uploads_of_the_same_file_racing_store_it_once(app, monkeypatch, good_file, officer):
     if db.engine.dialect.name != "postgresql":
         pytest.skip("needs PostgreSQL: SQLite serialises writers, so there is no race to lose")
-    both_read = threading.Barrier(2)
-    real_parse = service.parse_workbook
+    both_looked = threading.Barrier(2)
+    real_lookup, waited = service.submission_by_digest, threading.local()
 
-    def parse_then_wait(*args, **kwargs):
+    def look_then_wait(*args, **kwargs):
         # Both uploads have looked for the file and found nothing before either stores it.
-        parsed = real_parse(*args, **kwargs)
-        both_read.wait(timeout=20)
-        return parsed
+        found = real_lookup(*args, **kwargs)
+        if found is None and not getattr(waited, "done", False):
+            waited.done = True
+            both_looked.wait(timeout=20)
+        return found
 
-    monkeypatch.setattr(service, "parse_workbook", parse_then_wait)
+    monkeypatch.setattr(service, "submission_by_digest", look_then_wait)
+    real_claim, claims = service._claim, []
+
+    def claim(*args):
+        claims.append(real_claim(*args))
+        return claims[-1]
+
+    monkeypatch.setattr(service, "_claim", claim)
     answers = []
 
     def send():
@@ -43,6 +52,7 @@ def test_two_uploads_of_the_same_file_racing_store_it_once(app, monkeypatch, goo
         thread.join(timeout=60)
 
     assert sorted(a.status_code for a in answers) == [200, 201]
+    assert sum(found is not None for found in claims) == 1  # the loser's insert hit the index
     assert answers[0].get_json()["id"] == answers[1].get_json()["id"]
     db.session.rollback()
     assert db.session.scalar(select(func.count()).select_from(Submission)) == 1
