@@ -1,6 +1,7 @@
 """Configuration classes read from the environment; nothing below sib/ reads os.environ."""
 
 import os
+import tempfile
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -12,17 +13,17 @@ def _env_int(name: str, default: int) -> int:
     return int(os.environ.get(name, default))
 
 
-INSTANCE_PATH = Path(os.environ.get("SIB_INSTANCE_PATH", BASE_DIR / "instance")).resolve()
+INSTANCE_DIR = Path(os.environ.get("SIB_INSTANCE_PATH", BASE_DIR / "instance")).resolve()
 
 
 def _default_database_url() -> str:
-    return f"sqlite:///{INSTANCE_PATH / 'sib.sqlite'}"
+    return f"sqlite:///{INSTANCE_DIR / 'sib.sqlite'}"
 
 
 class Config:
     """Settings for a developer machine: SQLite in the instance folder."""
 
-    INSTANCE_PATH = str(INSTANCE_PATH)
+    INSTANCE_PATH = str(INSTANCE_DIR)
     SECRET_KEY = os.environ.get("SECRET_KEY", DEFAULT_SECRET)
     #: key of the HMAC that pseudonymises participant identifiers
     PSEUDONYM_KEY = os.environ.get("PSEUDONYM_KEY", DEFAULT_PSEUDONYM_KEY)
@@ -48,7 +49,7 @@ class Config:
     MAX_ROWS_PER_SHEET = _env_int("MAX_ROWS_PER_SHEET", 2_000_000)
     #: bytes of XML a workbook may unpack to
     MAX_UNCOMPRESSED_BYTES = _env_int("MAX_UNCOMPRESSED_BYTES", 1024 * 1024 * 1024)
-    INBOX_DIR = os.environ.get("INBOX_DIR", str(INSTANCE_PATH / "inbox"))
+    INBOX_DIR = os.environ.get("INBOX_DIR", str(INSTANCE_DIR / "inbox"))
     #: minutes between inbox scans
     INBOX_SCAN_MINUTES = _env_int("INBOX_SCAN_MINUTES", 5)
     PERIOD_CLOSE_CRON = os.environ.get("PERIOD_CLOSE_CRON", "15 2 * * *")
@@ -63,12 +64,18 @@ class Config:
 
 
 class TestConfig(Config):
-    """Settings for the test suite: TEST_DATABASE_URL, else an in-memory SQLite database."""
+    """Settings for the test suite: TEST_DATABASE_URL, else a throwaway SQLite file.
+
+    A file rather than an in-memory database: in memory, every connection shares one, so two
+    transactions at once (a test tampering beside the session) would be one.
+    """
 
     TESTING = True
     SECRET_KEY = "test-secret"  # noqa: S105
     PSEUDONYM_KEY = "test-pseudonym-key"
-    SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
+    SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL") or (
+        f"sqlite:///{tempfile.mkdtemp(prefix='sib-test-')}/test.sqlite"
+    )
     WTF_CSRF_ENABLED = False
 
 

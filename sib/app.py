@@ -10,6 +10,7 @@ from config import BASE_DIR, ProductionConfig, config_from_env
 from sib.extensions import api, db, migrate
 from sib.fields import register_fields
 from sib.problems import ServiceError
+from sib.sqlite import make_transactions_real
 
 
 def build_app(config_class=None) -> Flask:
@@ -25,6 +26,8 @@ def build_app(config_class=None) -> Flask:
     )
 
     db.init_app(app)
+    with app.app_context():
+        make_transactions_real(db.engine)
     migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"))
     api.init_app(app)
     register_fields(api)

@@ -26,8 +26,12 @@ def period_of(contract: Contract, label: str) -> Period:
 
 
 def version_for(contract: Contract, period: Period) -> ContractVersion:
-    """The terms that settle a period: the version in force on its payment date."""
-    return version_in_force(contract, period.payment_on)
+    """The terms that settle a period: the version in force on its payment date (the latest
+    version when that one does not have the period, e.g. an amendment added it)."""
+    version = version_in_force(contract, period.payment_on)
+    if any(p.label == period.label for p in version.periods):
+        return version
+    return contract.versions[-1]
 
 
 def engine_input(contract: Contract, terms: dict, period: Period) -> dict:

@@ -42,6 +42,11 @@ def _xlsx(data: bytes, name: str) -> Response:
     return send_file(io.BytesIO(data), mimetype=XLSX, as_attachment=True, download_name=name)
 
 
+def _base_name(name: str | None) -> str:
+    # Some browsers send the whole client path; only the file's own name is kept.
+    return (name or "").replace("\\", "/").rsplit("/", 1)[-1] or "workbook.xlsx"
+
+
 def _safe_name(name: str) -> str:
     return _UNSAFE_NAME.sub("_", name).strip() or "workbook.xlsx"
 
@@ -88,7 +93,7 @@ class Submissions(MethodView):
         upload = files["file"]
         try:
             submission, created = service.ingest_file(
-                contract, upload.filename or "workbook.xlsx", upload.read(), current_actor(),
+                contract, _base_name(upload.filename), upload.read(), current_actor(),
                 "upload", settings=settings_from(current_app.config),
             )  # fmt: skip
         except WorkbookError as error:
