@@ -25,7 +25,7 @@ def explanation(run: TermRun) -> str:
     parts = [run.gate_note, run.clause, *run.notes]
     if run.pays:
         parts += run.caps or ["no cap bound"]
-    return "; ".join(p for p in parts if p)
+    return "; ".join([p for p in parts if p])
 
 
 def _measure(value: Decimal | None) -> str | None:
@@ -42,7 +42,7 @@ def period_answer(contract: Contract, result: PeriodResult) -> dict:
     Returns:
         ``{period, terms, amount, payers, held_back, investors[, provider]}``.
     """
-    money = _money(contract)
+    money, exponent = _money(contract), contract.exponent
     out = {
         "period": result.period.label,
         "terms": [
@@ -50,7 +50,7 @@ def period_answer(contract: Contract, result: PeriodResult) -> dict:
                 "term": run.term.id,
                 "measure": _measure(run.measure),
                 "gate_measure": _measure(run.gate_measure),
-                "amount": money(run.amount),
+                "amount": format_amount(run.amount, exponent),  # `money`, one call less a term
                 "explanation": explanation(run),
             }
             for run in result.runs

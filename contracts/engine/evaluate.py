@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import NamedTuple
 
 from contracts.engine.kinds import Curve, linear, tiered, units_of
 from contracts.engine.measures import Reading, Readings, reaches
@@ -14,7 +15,7 @@ from contracts.engine.participants import UnitEvent
 ZERO = Decimal(0)
 
 
-@dataclass
+@dataclass(slots=True)
 class TermRun:
     """The working record of one term in one period, filled in step by step."""
 
@@ -32,9 +33,8 @@ class TermRun:
     amount: Decimal = ZERO
 
 
-@dataclass(frozen=True)
-class Context:
-    """What a term's evaluation needs beyond the metric values."""
+class Context(NamedTuple):
+    """What a term's evaluation needs beyond the metric values (a tuple: one per term-period)."""
 
     index: int
     earned_before: Decimal  # the term's amounts in earlier periods
@@ -56,7 +56,7 @@ def evaluate(readings: Readings, term: Term, ctx: Context) -> TermRun:
     run = TermRun(term)
     own = readings.measure(term.metric, term.measure, ctx.index, term.cumulative, term.repeatable)
     run.measure = own.value
-    gate_passed = _gate(readings, term, ctx.index, own, run)
+    gate_passed = term.gate is None or _gate(readings, term, ctx.index, own, run)
     if own.value is None:
         run.clause = f"no value: {own.missing}; pays nothing"
     elif gate_passed:
@@ -89,11 +89,12 @@ def _gate(readings: Readings, term: Term, index: int, own: Reading, run: TermRun
 
 
 def _kind(readings: Readings, term: Term, ctx: Context, measure: Decimal, run: TermRun) -> None:
-    higher = readings.is_higher_better(term.metric, term.measure)
     name = ("cumulative " if term.cumulative else "") + term.measure.kind
     if term.kind == "tiered":
+        higher = readings.is_higher_better(term.metric, term.measure)
         run.result, run.clause = tiered(term, measure, higher, name)
     elif term.kind == "linear":
+        higher = readings.is_higher_better(term.metric, term.measure)
         run.result, run.clause = linear(term, measure, higher, name)
     elif readings.contract.metrics[term.metric].participant_level:
         _participant_card(readings, term, ctx, run)
@@ -112,6 +113,8 @@ def thresholds(term: Term, earned_before: Decimal, repaid_room: Decimal) -> tupl
     Returns:
         One threshold per step but the last (zero or less means already reached).
     """
+    if not term.price_steps:
+        return ()
     return tuple(
         repaid_room if step.until_repaid else step.until - earned_before
         for step in term.price_steps[:-1]

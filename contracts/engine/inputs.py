@@ -58,13 +58,9 @@ class _Collector:
         if not isinstance(text, str):
             self.add(path, f'The {what} must be a decimal written as a string, such as "12.5".')
             return None
-        try:
-            number = Decimal(text.strip()) if text.strip() == text else None
-        except InvalidOperation:
-            number = None
-        if number is None or not number.is_finite():
+        number = _plain_decimal(text)
+        if number is None:
             self.add(path, f"The {what} {text!r} is not a decimal number.")
-            return None
         return number
 
     def date(self, text: object, path: str, what: str) -> dt.date | None:
@@ -84,6 +80,15 @@ class _Collector:
             if key not in allowed and not str(key).startswith("x_"):
                 self.add(f"{path}.{key}", f"The field {key!r} is not part of the {what}.")
         return True
+
+
+def _plain_decimal(text: str) -> Decimal | None:
+    # A finite decimal written without surrounding blanks, else None.
+    try:
+        number = Decimal(text) if text.strip() == text else None
+    except InvalidOperation:
+        return None
+    return number if number is not None and number.is_finite() else None
 
 
 def parse_outcomes(contract: Contract, doc: Mapping) -> Outcomes:
@@ -126,14 +131,20 @@ def _values(contract: Contract, raw: object, found: _Collector) -> dict:
             continue
         out[label] = {}
         for code, text in by_metric.items():
-            number = _value(contract, code, text, f"{path}.{code}", found)
+            number = _value(contract, code, text, path, found)
             if number is not None:
                 out[label][code] = number
     return out
 
 
-def _value(contract: Contract, code: str, text: object, path: str, found: _Collector):
+def _value(contract: Contract, code: str, text: object, period_path: str, found: _Collector):
+    # `period_path` is the period's JSON path; the value's is only written for a problem.
     metric = contract.metrics.get(code)
+    if metric is not None and not metric.participant_level and isinstance(text, str):
+        number = _plain_decimal(text)
+        if number is not None:
+            return number  # the usual case
+    path = f"{period_path}.{code}"
     if metric is None:
         found.add(path, f"There is no metric {code!r} in the contract.")
         return None

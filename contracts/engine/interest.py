@@ -50,16 +50,16 @@ def accrued_interest(rate: Decimal, position: Position, on: dt.date) -> Decimal:
     Returns:
         The interest, ``rate * sum(outstanding * days) / 365``.
     """
-    events = [(d.on, 0, d.amount) for d in position.drawdowns if d.on <= on]
-    events += [(when, 1, -paid) for when, paid in position.repayments if when <= on]
-    events.sort(key=lambda e: (e[0], e[1]))
-    outstanding, day_sum, last = ZERO, ZERO, None
-    for when, _, change in events:
-        if last is not None:
-            day_sum += outstanding * (when - last).days
-        outstanding, last = outstanding + change, when
-    if last is not None:
-        day_sum += outstanding * (on - last).days
+    # sum(outstanding * days) over the stretches between events is, term by term, each
+    # drawdown times its days to ``on`` less each repayment times its days to ``on``: the same
+    # exact sum (no rounding at the working precision), with no sorting of events.
+    day_sum = ZERO
+    for d in position.drawdowns:
+        if d.on <= on:
+            day_sum += d.amount * (on - d.on).days
+    for when, paid in position.repayments:
+        if when <= on:
+            day_sum -= paid * (on - when).days
     return rate * day_sum / DAYS_A_YEAR
 
 
@@ -109,13 +109,40 @@ def owed(contract: Contract, tranche: Tranche, position: Position, on: dt.date):
     return principal, max(allowed - position.return_received, ZERO)
 
 
-def capacity(contract: Contract, positions: list[Position], on: dt.date) -> Decimal | None:
+def owed_once(known: dict | None, contract: Contract, tranche: Tranche, position: Position, on):
+    """Return `owed`, remembered in ``known`` so a period computes it once per investor.
+
+    Step 5's capacity and the waterfall both ask at the period's payment date, and nothing
+    is paid in between; a tranche is a value, so equal tranches may share an entry.
+
+    Args:
+        known: the period's ``{(tranche, investor): owed}``, or None to remember nothing.
+        contract: the contract.
+        tranche: the investor's tranche.
+        position: the investor's account.
+        on: the payment date.
+
+    Returns:
+        What `owed` returns.
+    """
+    if known is None:
+        return owed(contract, tranche, position, on)
+    key = (tranche, position.investor.org)
+    if key not in known:
+        known[key] = owed(contract, tranche, position, on)
+    return known[key]
+
+
+def capacity(
+    contract: Contract, positions: list[Position], on: dt.date, known: dict | None = None
+) -> Decimal | None:
     """Return what all investors can still receive at ``on`` (None when unlimited).
 
     Args:
         contract: the contract.
         positions: every investor's account.
         on: the payment date.
+        known: the period's remembered `owed` figures (see `owed_once`), or None.
 
     Returns:
         The sum of outstanding principal and allowed return, or None if any investor with
@@ -127,7 +154,7 @@ def capacity(contract: Contract, positions: list[Position], on: dt.date) -> Deci
         tranche = tranches.get(position.investor.tranche)
         if tranche is None:
             continue  # the waterfall pays only listed tranches (a valid document lists all)
-        principal, ret = owed(contract, tranche, position, on)
+        principal, ret = owed_once(known, contract, tranche, position, on)
         if ret is None:
             return None
         total += principal + ret

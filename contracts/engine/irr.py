@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_left
 from decimal import ROUND_HALF_EVEN, Decimal
 
 import pyxirr
@@ -16,6 +17,12 @@ _INTERVALS = sorted(
     list(zip(_UP, _UP[1:], strict=False)) + list(zip(_DOWN, _DOWN[1:], strict=False)),
     key=lambda pair: abs(pair[0]),
 )
+#: Distances of the grid points from 0, ascending, to find where pyxirr's root falls.
+_UP_DISTANCES = _UP
+_DOWN_DISTANCES = [-rate for rate in _DOWN]
+#: Grid points re-evaluated on the root's side before it: enough to contain the root's
+#: interval even when pyxirr's root and the grid's sign change sit a rounding error apart.
+_WINDOW = 3
 _FOUR_PLACES = Decimal("0.0001")
 
 
@@ -42,6 +49,8 @@ def irr_of(flows: list[tuple[dt.date, Decimal]]) -> Decimal | None:
 
 
 def _closest_root(dates, amounts):
+    # The documented search: walk the grid outwards from 0 on both sides and bisect the first
+    # interval where the NPV changes sign, stopping once pyxirr's own root is nearer to 0.
     npv = _npv(dates, amounts)
     if npv(0) == 0:
         return 0
@@ -51,6 +60,22 @@ def _closest_root(dates, amounts):
         found = None
     if found is not None and not (-1 < found < 1e9):
         found = None
+    if found is not None and _one_sign_change(amounts):
+        shortcut = _walk_near(npv, found)
+        if shortcut is not None:
+            return shortcut
+    return _walk(npv, found)
+
+
+def _one_sign_change(amounts) -> bool:
+    # Descartes' rule of signs (it holds for real exponents): flows in date order that change
+    # sign once give an NPV with at most one root above -1, so pyxirr's root is the only one.
+    signs = [a > 0 for a in amounts if a != 0]
+    return sum(1 for a, b in zip(signs, signs[1:], strict=False) if a != b) == 1
+
+
+def _walk(npv, found):
+    # The full walk, each grid point's NPV computed once (adjacent intervals share an end).
     limit = abs(found) if found is not None else None
     for inner, outer in _INTERVALS:
         if limit is not None and abs(inner) >= limit:
@@ -61,9 +86,30 @@ def _closest_root(dates, amounts):
     return found
 
 
+def _walk_near(npv, found):
+    # With the root unique, the full walk meets no sign change before the root's interval and
+    # none on the other side of 0: only the last few intervals before it stops need walking.
+    # Returns None (walk everything) if the grid point before them disagrees with NPV(0).
+    grid, distances = (_UP, _UP_DISTANCES) if found > 0 else (_DOWN, _DOWN_DISTANCES)
+    stop = min(bisect_left(distances, abs(found)), len(grid) - 1)  # intervals walked: [0, stop)
+    start = max(stop - _WINDOW, 0)
+    if (npv(grid[start]) > 0) != (npv(0) > 0):
+        return None
+    for k in range(start, stop):
+        f_inner, f_outer = npv(grid[k]), npv(grid[k + 1])
+        if f_outer == 0 or (f_inner > 0) != (f_outer > 0):
+            return _bisect(npv, grid[k], grid[k + 1])
+    return found
+
+
 def _npv(dates, amounts):
+    # Memoised: the walks and the bisection ask for the same rates more than once.
+    known: dict[float, float] = {}
+
     def npv(rate):
-        return pyxirr.xnpv(rate, dates, amounts)
+        if rate not in known:
+            known[rate] = pyxirr.xnpv(rate, dates, amounts)
+        return known[rate]
 
     return npv
 

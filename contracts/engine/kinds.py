@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
 from contracts.engine.measures import reaches
 from contracts.engine.model import Step, Term
@@ -78,12 +78,12 @@ def units_of(term: Term, measure: Decimal) -> Decimal:
     return units
 
 
-@dataclass(frozen=True)
-class Curve:
+class Curve(NamedTuple):
     """What the first ``u`` units earn under a rate card's price, brackets or price steps.
 
     For ``price_steps``, ``thresholds`` holds for each step but the last the money still to earn
-    in the period before its ``until`` is reached (zero or less: already reached).
+    in the period before its ``until`` is reached (zero or less: already reached). A tuple: one
+    is made per rate card and period.
     """
 
     term: Term

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
 from contracts.engine.inputs import Outcomes
 from contracts.engine.model import Contract, Measure
 from contracts.engine.participants import counted_by_period, first_row_indexes
 
 
-@dataclass(frozen=True)
-class Reading:
-    """A measure, or None with the reason it has no value."""
+class Reading(NamedTuple):
+    """A measure, or None with the reason it has no value (a tuple: one per term-period)."""
 
     value: Decimal | None
     missing: str = ""

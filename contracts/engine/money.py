@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal, localcontext
+from collections.abc import Sequence
+from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, Context, Decimal
+from functools import lru_cache
 
 #: ISO 4217 exponents (digits after the point) that differ from the usual 2.
 _EXPONENTS = {
@@ -20,6 +22,14 @@ _EXPONENTS = {
 ROUNDING_MODES = {"half_up": ROUND_HALF_UP, "half_even": ROUND_HALF_EVEN}
 
 ZERO = Decimal(0)
+
+#: The engine's working precision (as in settle.PRECISION), passed explicitly to each
+#: operation: cheaper than entering a local context on every call.
+_WORK = Context(prec=60, rounding=ROUND_HALF_EVEN)
+#: What the answer writes of a decimal: 28 significant digits, the last rounded half even.
+_PLAIN = Context(prec=28, rounding=ROUND_HALF_EVEN)
+#: The minor units in use, built once (`quantum` is asked on every rounding).
+_QUANTA = {exponent: Decimal(1).scaleb(-exponent) for exponent in range(4)}
 
 
 def D(text: str | int | Decimal) -> Decimal:  # noqa: N802 - the conventional money constructor name
@@ -57,6 +67,8 @@ def quantum(exponent: int) -> Decimal:
     Returns:
         The smallest amount of the currency.
     """
+    if exponent in _QUANTA:
+        return _QUANTA[exponent]
     return Decimal(1).scaleb(-exponent)
 
 
@@ -71,9 +83,8 @@ def round_minor(amount: Decimal, exponent: int, mode: str = "half_up") -> Decima
     Returns:
         The amount quantized to the minor unit.
     """
-    with localcontext() as ctx:
-        ctx.prec = 60
-        return amount.quantize(quantum(exponent), rounding=ROUNDING_MODES[mode]) + ZERO
+    rounded = amount.quantize(quantum(exponent), rounding=ROUNDING_MODES[mode], context=_WORK)
+    return _WORK.add(rounded, ZERO)  # adding 0 turns -0.00 into 0.00
 
 
 def to_minor(amount: Decimal, currency: str, mode: str = "half_up") -> Decimal:
@@ -90,7 +101,9 @@ def to_minor(amount: Decimal, currency: str, mode: str = "half_up") -> Decimal:
     return round_minor(amount, minor_unit(currency), mode)
 
 
-def split(total: Decimal, shares: list[tuple[str, Decimal]], exponent: int) -> dict[str, Decimal]:
+def split(
+    total: Decimal, shares: Sequence[tuple[str, Decimal]], exponent: int
+) -> dict[str, Decimal]:
     """Split a whole-minor-unit total pro rata to shares by the largest-remainder method.
 
     Each part is the exact share truncated to the minor unit; the units left over go one each
@@ -99,30 +112,44 @@ def split(total: Decimal, shares: list[tuple[str, Decimal]], exponent: int) -> d
 
     Args:
         total: the amount to split, in whole minor units.
-        shares: ``(key, weight)`` pairs in priority order; weights need not sum to 1.
+        shares: ``(key, weight)`` pairs in priority order; weights need not sum to 1. The pairs
+            must be hashable: splits are remembered, as the same amounts recur every period.
         exponent: the currency's minor-unit exponent.
 
     Returns:
         ``{key: part}`` in the order of ``shares``; the parts sum exactly to ``total``.
     """
+    return dict(_split(total, tuple(shares), exponent))
+
+
+@lru_cache(maxsize=1 << 14, typed=True)  # term amounts and shares repeat period after period
+def _split(total: Decimal, shares: tuple, exponent: int) -> tuple[tuple[str, Decimal], ...]:
+    # `split` as ``(key, part)`` pairs. The parts depend only on the values, so equal values
+    # may share a cached answer whatever their written form.
     if total < 0:
-        return {key: -part for key, part in split(-total, shares, exponent).items()}
+        return tuple((key, _WORK.minus(part)) for key, part in _split(-total, shares, exponent))
     weight = sum((w for _, w in shares), ZERO)
     if weight <= 0:
-        return {key: ZERO.quantize(quantum(exponent)) for key, _ in shares}
-    with localcontext() as ctx:
-        ctx.prec = 60
-        units = int(total.scaleb(exponent))
-        exact = [units * w / weight for _, w in shares]
-        floors = [int(e.to_integral_value(rounding=ROUND_DOWN)) for e in exact]
-        left = units - sum(floors)
-        order = sorted(range(len(shares)), key=lambda i: (-(exact[i] - floors[i]), i))
+        return tuple((key, ZERO.quantize(quantum(exponent), context=_WORK)) for key, _ in shares)
+    units = int(total.scaleb(exponent, context=_WORK))
+    if len(shares) == 1:
+        return ((shares[0][0], _minor(units, exponent)),)  # what the method below gives one share
+    exact = [_WORK.divide(_WORK.multiply(units, w), weight) for _, w in shares]
+    floors = [int(e.to_integral_value(rounding=ROUND_DOWN, context=_WORK)) for e in exact]
+    left = units - sum(floors)
+    if left:
+        order = sorted(range(len(shares)), key=lambda i: (_WORK.subtract(floors[i], exact[i]), i))
         for i in order[:left]:
             floors[i] += 1
-    keys = [key for key, _ in shares]
-    return {key: Decimal(n).scaleb(-exponent) + ZERO for key, n in zip(keys, floors, strict=True)}
+    return tuple((key, _minor(n, exponent)) for (key, _), n in zip(shares, floors, strict=True))
 
 
+def _minor(units: int, exponent: int) -> Decimal:
+    # Whole minor units back to an amount; adding 0 turns -0.00 into 0.00.
+    return _WORK.add(Decimal(units).scaleb(-exponent, context=_WORK), ZERO)
+
+
+@lru_cache(maxsize=1 << 16, typed=True)  # equal amounts write alike; amounts repeat a lot
 def format_amount(amount: Decimal, exponent: int) -> str:
     """Write an amount with exactly the currency's minor-unit decimals (never ``-0.00``).
 
@@ -133,12 +160,13 @@ def format_amount(amount: Decimal, exponent: int) -> str:
     Returns:
         The amount as a plain string such as ``"1000000.00"``.
     """
-    value = amount.quantize(quantum(exponent))
+    value = amount.quantize(quantum(exponent), context=_WORK)
     if value == 0:
         value = abs(value)
     return f"{value:f}"
 
 
+@lru_cache(maxsize=1 << 16, typed=True)  # equal decimals write alike; figures repeat a lot
 def format_decimal(number: Decimal) -> str:
     """Write a decimal plainly: no exponent, no trailing zeros, at most 28 significant digits.
 
@@ -148,10 +176,7 @@ def format_decimal(number: Decimal) -> str:
     Returns:
         The plain string, the 28th significant digit rounded half even.
     """
-    with localcontext() as ctx:
-        ctx.prec = 28
-        ctx.rounding = ROUND_HALF_EVEN
-        value = (+number).normalize()
+    value = _PLAIN.normalize(_PLAIN.plus(number))
     if value == 0:
         return "0"
     return f"{value:f}"

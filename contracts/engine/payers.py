@@ -44,7 +44,7 @@ def split_term(contract: Contract, term: Term, label: str, amount: Decimal) -> d
     Returns:
         ``{payer: part}`` for the payers in the shares used.
     """
-    return split(amount, list(shares_for(contract, term, label)), contract.exponent)
+    return split(amount, shares_for(contract, term, label), contract.exponent)
 
 
 @dataclass

@@ -46,7 +46,8 @@ def settle_period(ledger: Ledger, index: int) -> PeriodResult:
     terms = [t for t in contract.terms if t.applies_in(period.label)]
     if contract.terminated_on is not None and period.payment_on > contract.terminated_on:
         return _terminated(ledger, index, terms)
-    room = _investor_room(ledger, period)
+    known: dict = {}  # what investors are owed at the payment date, asked twice below
+    room = _investor_room(ledger, period, known)
     runs = _evaluate_all(ledger, index, terms, room)
     _participant_pass(ledger, runs)
     _steps_one_to_three(ledger, runs)
@@ -54,18 +55,19 @@ def settle_period(ledger: Ledger, index: int) -> PeriodResult:
     _step_four(ledger, paying)
     if contract.investors and contract.surplus == "retained":
         reduce_pro_rata(paying, room, contract.exponent, "investor capacity")
+    earned, memory = ledger.earned, ledger.memory
     for run in runs:
-        ledger.earned[run.term.id] += run.amount
-        ledger.memory[run.term.group] += run.amount
+        earned[run.term.id] += run.amount
+        memory[run.term.group] += run.amount
         ledger.total += run.amount
     payers, held = _steps_six_seven(ledger, period, runs)
-    distribution = _pay_out(ledger, period, sum(payers.values(), ZERO))
+    distribution = _pay_out(ledger, period, sum(payers.values(), ZERO), known)
     return PeriodResult(period, runs, payers, held, distribution)
 
 
-def _investor_room(ledger: Ledger, period: Period) -> Decimal:
+def _investor_room(ledger: Ledger, period: Period, known: dict) -> Decimal:
     # Step 5's capacity: what investors can still receive, less amounts held back by yearly caps.
-    room = capacity(ledger.contract, ledger.positions, period.payment_on)
+    room = capacity(ledger.contract, ledger.positions, period.payment_on, known)
     if room is None:
         return UNLIMITED
     return max(room - held_total(ledger.books), ZERO)
@@ -75,12 +77,14 @@ def _evaluate_all(ledger: Ledger, index: int, terms, room: Decimal) -> list[Term
     # `before` is what earlier terms of the period evaluated to before step 1, for price steps
     # until "investors_repaid"; a cumulative term counts net of its group's memory then.
     runs, before, group_memory = [], ZERO, dict(ledger.memory)
+    readings, earned, valued = ledger.readings, ledger.earned, ledger.valued
     for term in terms:
-        valued = ledger.valued.get(term.id, {})
-        ctx = Context(index, ledger.earned[term.id], room - before, valued)
-        run = evaluate(ledger.readings, term, ctx)
+        ctx = Context(index, earned[term.id], room - before, valued.get(term.id, {}))
+        run = evaluate(readings, term, ctx)
         if run.pays:
-            figure = run.result + sum((e.value for e in run.events), ZERO)
+            figure = run.result
+            if run.events:
+                figure += sum((e.value for e in run.events), ZERO)
             if term.cumulative:
                 figure -= group_memory[term.group]
             group_memory[term.group] += figure
@@ -91,6 +95,19 @@ def _evaluate_all(ledger: Ledger, index: int, terms, room: Decimal) -> list[Term
 
 def _participant_pass(ledger: Ledger, runs: list[TermRun]) -> None:
     events = [e for r in runs if r.pays for e in r.events]
+    if events:  # only participant-level rate cards make events; most periods have none
+        _value_events(ledger, runs, events)
+    for run in runs:
+        if run.pays and run.units is not None:
+            name = "cumulative value" if run.term.cumulative else "value"
+            run.clause = (
+                f"{name} {fmt(run.measure)}: {run.units} participant(s) counted as units "
+                f"(pays {fmt(run.result)})"
+            )
+
+
+def _value_events(ledger: Ledger, runs: list[TermRun], events) -> None:
+    # The per-participant cap cuts the events; each term is paid what its events are worth.
     cap = ledger.contract.per_participant
     cut = apply_participant_cap(events, cap, ledger.participant_paid)
     by_term = {r.term.index: r for r in runs}
@@ -107,13 +124,6 @@ def _participant_pass(ledger: Ledger, runs: list[TermRun]) -> None:
             )
     for index, who in bound.items():
         by_term[index].caps.append(_participant_note(cap, who))
-    for run in runs:
-        if run.pays and run.units is not None:
-            name = "cumulative value" if run.term.cumulative else "value"
-            run.clause = (
-                f"{name} {fmt(run.measure)}: {run.units} participant(s) counted as units "
-                f"(pays {fmt(run.result)})"
-            )
 
 
 def _participant_note(cap: Decimal, cut: dict[str, Decimal]) -> str:
@@ -123,7 +133,8 @@ def _participant_note(cap: Decimal, cut: dict[str, Decimal]) -> str:
 
 
 def _steps_one_to_three(ledger: Ledger, runs: list[TermRun]) -> None:
-    contract, memory = ledger.contract, dict(ledger.memory)
+    contract, memory, group_caps = ledger.contract, dict(ledger.memory), ledger.group_caps
+    exponent, rounding = contract.exponent, contract.rounding
     for run in runs:
         if not run.pays:
             continue
@@ -133,8 +144,8 @@ def _steps_one_to_three(ledger: Ledger, runs: list[TermRun]) -> None:
             run.amount = run.result - memory[group]
             run.notes.append(f"less {fmt(memory[group])} already earned by its group")
         cap_per_period(run)
-        group_cap(run, ledger.group_caps.get(group), memory[group])
-        run.amount = round_minor(run.amount, contract.exponent, contract.rounding)
+        group_cap(run, group_caps.get(group), memory[group])
+        run.amount = round_minor(run.amount, exponent, rounding)
         memory[group] += run.amount
 
 
@@ -148,13 +159,13 @@ def _step_four(ledger: Ledger, paying: list[TermRun]) -> None:
 
 
 def _steps_six_seven(ledger: Ledger, period: Period, runs: list[TermRun]):
-    contract = ledger.contract
+    contract, label = ledger.contract, period.label
     dues = {payer: ZERO for payer in contract.payers}
     parts = {}
     for run in runs:
         if run.pays:
-            parts[run.term.id] = split_term(contract, run.term, period.label, run.amount)
-            for payer, part in parts[run.term.id].items():
+            parts[run.term.id] = split = split_term(contract, run.term, label, run.amount)
+            for payer, part in split.items():
                 dues[payer] = dues.get(payer, ZERO) + part
     owed, held = {}, {}
     for payer in contract.payers:
@@ -168,16 +179,17 @@ def _steps_six_seven(ledger: Ledger, period: Period, runs: list[TermRun]):
 
 
 def _note_yearly_cap(runs, parts, payer: str, cap: Decimal, moved: Decimal) -> None:
+    note = f"{payer}'s yearly_cap {fmt(cap)} bound ({fmt(moved)} held back)"
     for run in runs:
         if parts.get(run.term.id, {}).get(payer, ZERO) > 0:
-            run.caps.append(f"{payer}'s yearly_cap {fmt(cap)} bound ({fmt(moved)} held back)")
+            run.caps.append(note)
 
 
-def _pay_out(ledger: Ledger, period: Period, money: Decimal) -> Distribution:
+def _pay_out(ledger: Ledger, period: Period, money: Decimal, known: dict) -> Distribution:
     contract = ledger.contract
     if not contract.investors:
         return Distribution({}, money)
-    paid = distribute(contract, ledger.positions, money, period.payment_on)
+    paid = distribute(contract, ledger.positions, money, period.payment_on, known)
     for org, (principal, ret) in paid.investors.items():
         if principal + ret > 0:
             ledger.flows[org].append((period.payment_on, principal + ret))

@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from contracts.engine.interest import Position, owed
+from contracts.engine.interest import Position, owed_once
 from contracts.engine.model import Contract
 from contracts.engine.money import split
 
@@ -49,7 +49,9 @@ def capped_split(amount: Decimal, weights, caps: dict, exponent: int) -> dict[st
     return parts
 
 
-def distribute(contract: Contract, positions: list[Position], money: Decimal, on: dt.date):
+def distribute(
+    contract: Contract, positions: list[Position], money: Decimal, on: dt.date, known=None
+):
     """Pay a period's money down the tranches and record it on the positions.
 
     Each tranche in order takes its outstanding principal, then its return up to its cap;
@@ -61,6 +63,7 @@ def distribute(contract: Contract, positions: list[Position], money: Decimal, on
         positions: every investor's account, in ``parties`` order; updated in place.
         money: what the payers owe for the period, in whole minor units.
         on: the period's payment date.
+        known: the period's remembered `owed` figures (see `owed_once`), or None.
 
     Returns:
         The Distribution.
@@ -69,7 +72,7 @@ def distribute(contract: Contract, positions: list[Position], money: Decimal, on
     for tranche in contract.tranches:
         members = [p for p in positions if p.investor.tranche == tranche.name]
         weights = [(p.investor.org, p.drawn_by(on)) for p in members]
-        dues = {p.investor.org: owed(contract, tranche, p, on) for p in members}
+        dues = {p.investor.org: owed_once(known, contract, tranche, p, on) for p in members}
         for slot in (0, 1):
             caps = {org: due[slot] for org, due in dues.items()}
             for org, part in capped_split(money, weights, caps, contract.exponent).items():
