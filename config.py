@@ -43,12 +43,19 @@ class Config:
     }
 
     #: bytes; the largest outcome workbook accepted
-    MAX_UPLOAD_BYTES = _env_int("MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
+    MAX_UPLOAD_BYTES = _env_int("MAX_UPLOAD_BYTES", 64 * 1024 * 1024)
     MAX_CONTENT_LENGTH = MAX_UPLOAD_BYTES + 1024 * 1024
     #: rows per sheet of an outcome workbook
     MAX_ROWS_PER_SHEET = _env_int("MAX_ROWS_PER_SHEET", 2_000_000)
     #: bytes of XML a workbook may unpack to
     MAX_UNCOMPRESSED_BYTES = _env_int("MAX_UNCOMPRESSED_BYTES", 1024 * 1024 * 1024)
+    #: files inside a workbook's zip archive
+    MAX_ZIP_ENTRIES = _env_int("MAX_ZIP_ENTRIES", 1000)
+    #: how many times larger than its compressed size an archive member may unpack
+    MAX_COMPRESSION_RATIO = _env_int("MAX_COMPRESSION_RATIO", 200)
+    #: bytes; workbooks up to this size are read by the fast reader (calamine), larger ones
+    #: are streamed by openpyxl so memory stays bounded
+    FAST_READER_MAX_BYTES = _env_int("FAST_READER_MAX_BYTES", 8 * 1024 * 1024)
     INBOX_DIR = os.environ.get("INBOX_DIR", str(INSTANCE_DIR / "inbox"))
     #: minutes between inbox scans
     INBOX_SCAN_MINUTES = _env_int("INBOX_SCAN_MINUTES", 5)

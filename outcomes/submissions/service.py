@@ -83,9 +83,9 @@ def ingest_file(
     if existing is not None:
         return existing, False
     version = version_in_force(contract)
-    # The file is claimed (and its bytes written) before it is read: a racing upload of the
-    # same file waits here instead of reading it too, and the bytes' write never coincides
-    # with the peak memory of a large file's rows.
+    # The file is claimed before it is read, so a racing upload of the same file waits here
+    # instead of reading it too. Its bytes are written last: the driver's copy of them must
+    # not add to the peak memory of reading a large file.
     submission = _new_submission(contract, version, file_name, data, digest, actor, source)
     existing = _claim(contract, submission)
     if existing is not None:
@@ -95,6 +95,8 @@ def ingest_file(
     _describe(submission, parsed, errors)
     if not errors:
         _store_rows(submission.id, parsed, progress)
+    del parsed
+    submission.content = data
     db.session.flush()
     _record_ingest(submission, actor, len(errors))
     if not errors and not verification_required(version):
@@ -159,7 +161,7 @@ def _new_submission(contract, version, file_name, data, digest, actor, source) -
         uploaded_at=datetime.now(UTC),
         source=source,
         status="received",
-        content=data,
+        content=b"",
     )
 
 

@@ -5,6 +5,9 @@ from sqlalchemy import func, select
 
 from outcomes.submissions import service
 from outcomes.submissions.models import OutcomeRecord, ParticipantRecord, Submission
+from outcomes.submissions.settings import settings_from
+from outcomes.workbook.limits import WorkbookError
+from sib.actor import Actor
 from sib.audit import AuditEvent
 from sib.extensions import db
 
@@ -77,3 +80,14 @@ def test_after_a_crash_the_same_file_is_accepted_whole(
 
     assert response.status_code == 201
     assert snapshot()[:3] == (1, 3, 2)
+
+
+def test_a_refused_file_leaves_nothing_even_if_the_caller_commits(app, contract):
+    settings = settings_from(app.config)
+
+    with pytest.raises(WorkbookError):
+        service.ingest_file(contract, "a.csv", b"metric;value\n", Actor.system("test"),
+                            settings=settings)  # fmt: skip
+    db.session.commit()
+
+    assert snapshot()[:3] == (0, 0, 0)
