@@ -1,1 +1,1 @@
-"""What was agreed: organisations, contracts and their versions, the terms document, and the pure payment engine."""
+"""What was agreed: organisations, contracts and versions, the terms document, the pure engine."""

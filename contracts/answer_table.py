@@ -2,7 +2,10 @@
 
 
 def _table(headers: list[str], rows: list[list[str]]) -> str:
-    widths = [max(len(str(cell)) for cell in column) for column in zip(headers, *rows, strict=False)]
+    widths = [
+        max(len(str(cell)) for cell in column) for column in zip(headers, *rows, strict=False)
+    ]
+
     # Text left, amounts right: an amount column is every column after the first.
     def line(cells):
         return "  ".join(
@@ -24,7 +27,9 @@ def _period_section(period: dict) -> str:
         )
     )
     parts.append("\n".join(f"  {t['term']}: {t['explanation']}" for t in terms))
-    payers = [[org, owed, period["held_back"].get(org, "")] for org, owed in period["payers"].items()]
+    payers = [
+        [org, owed, period["held_back"].get(org, "")] for org, owed in period["payers"].items()
+    ]
     parts.append(_table(["payer", "owes", "held back"], payers))
     investors = [[inv, d["principal"], d["return"]] for inv, d in period["investors"].items()]
     if "provider" in period:

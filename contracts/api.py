@@ -7,6 +7,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from contracts import service
+from contracts.access import check_may_create, visible_contract, visible_contracts_query
 from contracts.engine.errors import InputError
 from contracts.engine.settle import dumps_answer, settle
 from contracts.schemas import (
@@ -16,7 +17,6 @@ from contracts.schemas import (
     ContractSummarySchema,
     VersionSchema,
 )
-from contracts.access import check_may_create, visible_contract, visible_contracts_query
 from sib.access import current_actor, guard
 from sib.extensions import db
 from sib.problems import ServiceError
@@ -76,9 +76,7 @@ class Contracts(MethodView):
             db.select(db.func.count()).select_from(query.order_by(None).subquery())
         )
         return db.session.scalars(
-            query.limit(pagination_parameters.page_size).offset(
-                pagination_parameters.first_item
-            )
+            query.limit(pagination_parameters.page_size).offset(pagination_parameters.first_item)
         ).all()
 
     @guard("contract.create")
@@ -123,9 +121,7 @@ class Versions(MethodView):
             contract, args["terms"], args["effective_from"], args["reason"], current_actor()
         )
         db.session.commit()
-        location = url_for(
-            "contracts.VersionTerms", reference=reference, number=version.number
-        )
+        location = url_for("contracts.VersionTerms", reference=reference, number=version.number)
         return version, 201, {"Location": location}
 
 

@@ -99,7 +99,9 @@ def demo(tokens: bool, password: str | None) -> None:
     click.echo("Demo API tokens (shown once; earlier demo tokens are now revoked):")
     for login in logins:
         click.echo(f"  {login.role:<17} {login.email:<30} {login.token}")
-    click.echo('Try: curl -H "Authorization: Bearer <token>" http://127.0.0.1:5000/api/v1/contracts')
+    click.echo(
+        'Try: curl -H "Authorization: Bearer <token>" http://127.0.0.1:5000/api/v1/contracts'
+    )
 
 
 def seed_demo() -> None:

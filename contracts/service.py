@@ -110,7 +110,9 @@ def _check_amendment(contract, current, terms: dict, effective_from: date) -> No
     if terms["reference"] != contract.reference:
         problems.append(("$.terms.reference", f"must stay {contract.reference}"))
     if terms["currency"] != contract.currency:
-        problems.append(("$.terms.currency", f"an amendment cannot change the currency ({contract.currency})"))
+        problems.append(
+            ("$.terms.currency", f"an amendment cannot change the currency ({contract.currency})")
+        )
     if effective_from < current.effective_from:
         problems.append(
             (

@@ -1,1 +1,1 @@
-"""What happened and what is owed for it: submissions, the Excel template and reader, verification, payment runs, statements."""
+"""What happened and what is owed: submissions, the Excel workbooks, payment runs, statements."""

@@ -1,4 +1,4 @@
-"""Fixtures shared by the whole suite: the app on SQLite or PostgreSQL, a clean database per test."""
+"""Fixtures for the whole suite: the app on SQLite or PostgreSQL, a clean database per test."""
 
 import pytest
 from sqlalchemy import text
@@ -19,7 +19,7 @@ def app():
         from sib.schema_extras import install_extras
 
         install_extras(db.engine)
-    yield app
+    return app
 
 
 @pytest.fixture(autouse=True)

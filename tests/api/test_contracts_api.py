@@ -20,7 +20,12 @@ def test_creating_a_contract_answers_201_with_its_location(post_json, terms_doc,
     assert body["reference"] == "BOT-NAC-2027"
     assert body["version"]["number"] == 1
     assert body["version"]["effective_from"] == "2027-01-01"
-    assert [p["organisation"]["id"] for p in body["parties"]] == ["botkyrka", "nacka", "region", "fund"]
+    assert [p["organisation"]["id"] for p in body["parties"]] == [
+        "botkyrka",
+        "nacka",
+        "region",
+        "fund",
+    ]
     assert body["parties"][0]["yearly_cap"] == "6000000"
     assert [t["id"] for t in body["terms"]] == ["jobs", "safety"]
 
@@ -65,7 +70,10 @@ def test_the_same_reference_twice_is_a_conflict(post_json, terms_doc, manager_he
 
 def test_invalid_json_is_a_problem_document(client, manager_headers):
     response = client.post(
-        "/api/v1/contracts", data="{not json", content_type="application/json", headers=manager_headers
+        "/api/v1/contracts",
+        data="{not json",
+        content_type="application/json",
+        headers=manager_headers,
     )
     assert response.status_code == 400
     assert response.mimetype == PROBLEM
@@ -141,9 +149,10 @@ def test_an_amendment_missing_its_reason_names_the_field(post_json, terms_doc, m
 
     assert response.status_code == 422
     assert response.mimetype == PROBLEM
-    assert {"path": "$.reason", "message": "Missing data for required field."} in response.get_json()[
-        "errors"
-    ]
+    assert {
+        "path": "$.reason",
+        "message": "Missing data for required field.",
+    } in response.get_json()["errors"]
 
 
 def test_exported_terms_are_the_document_as_imported(client, post_json, terms_doc, manager_headers):

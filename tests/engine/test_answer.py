@@ -121,7 +121,7 @@ def test_the_worked_examples_totals_and_irr():
     assert totals["payers"] == {"botkyrka": "500000.00", "nacka": "500000.00", "region": "0.00"}
     # -8000000 on 2027-01-15, +1000000 on 2028-03-31 (441 days):
     # (1000000 / 8000000) ** (365 / 441) - 1 = -0.82112.. -> -0.8211. (TERMS.md's abridged
-    # example shows null; with these flows the rate is defined, see docs/terms.md, Readings of TERMS.md.)
+    # example shows null; with these flows the rate is defined: docs/terms.md, Readings.)
     assert totals["investors"] == {
         "fund": {"principal": "1000000.00", "return": "0.00", "irr": "-0.8211"}
     }

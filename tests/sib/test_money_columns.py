@@ -45,5 +45,9 @@ def test_amount_comes_back_exactly(app, amounts_table, amount):
 
 
 def test_a_float_is_refused_at_the_column(app, amounts_table):
-    with app.app_context(), db.engine.begin() as connection, pytest.raises(Exception, match="Decimal"):
+    with (
+        app.app_context(),
+        db.engine.begin() as connection,
+        pytest.raises(Exception, match="Decimal"),
+    ):
         connection.execute(insert(amounts_table).values(amount=0.1))
