@@ -59,6 +59,8 @@ class Config:
     INBOX_DIR = os.environ.get("INBOX_DIR", str(INSTANCE_DIR / "inbox"))
     #: minutes between inbox scans
     INBOX_SCAN_MINUTES = _env_int("INBOX_SCAN_MINUTES", 5)
+    #: seconds without a change after which a dropped file counts as completely written
+    INBOX_QUIET_SECONDS = _env_int("INBOX_QUIET_SECONDS", 60)
     PERIOD_CLOSE_CRON = os.environ.get("PERIOD_CLOSE_CRON", "15 2 * * *")
     OVERDUE_CRON = os.environ.get("OVERDUE_CRON", "30 2 * * *")
     #: seconds a scheduler's lease lasts without a heartbeat

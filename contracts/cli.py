@@ -13,12 +13,8 @@ from contracts.engine.errors import InputError
 from contracts.engine.settle import dumps_answer, settle
 from contracts.terms.load import TermsError, load_terms_text
 from sib.actor import Actor
-from sib.auth.demo import seed_demo_users
 from sib.extensions import db
 from sib.problems import ServiceError
-
-EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
-DEMO_TERMS = EXAMPLES / "demo-terms.json"
 
 terms_cli = AppGroup("terms", help="Check terms documents.")
 contracts_cli = AppGroup("contracts", help="Import and inspect contracts.")
@@ -85,38 +81,4 @@ def import_contract(file: Path) -> None:
     click.echo(f"Imported {contract.reference} (version 1)")
 
 
-@click.command("demo")
-@click.option("--tokens", is_flag=True, help="Also issue and print one API token per role.")
-@click.option("--password", envvar="SIB_DEMO_PASSWORD", help="Password for the demo users' logins.")
-def demo(tokens: bool, password: str | None) -> None:
-    """Seed the demo contract and one user per role (idempotent)."""
-    seed_demo()
-    logins = seed_demo_users(password)
-    db.session.commit()
-    if not tokens:
-        click.echo(f"Demo users: {', '.join(login.email for login in logins)}")
-        return
-    click.echo("Demo API tokens (shown once; earlier demo tokens are now revoked):")
-    for login in logins:
-        click.echo(f"  {login.role:<17} {login.email:<30} {login.token}")
-    click.echo(
-        'Try: curl -H "Authorization: Bearer <token>" http://127.0.0.1:5000/api/v1/contracts'
-    )
-
-
-def seed_demo() -> None:
-    """Import the demo contract unless it is there already."""
-    text = DEMO_TERMS.read_text(encoding="utf-8")
-    reference = json.loads(text)["reference"]
-    try:
-        service.contract_by_reference(reference)
-        click.echo(f"Demo contract {reference} is already there.")
-        return
-    except ServiceError:
-        pass
-    service.import_contract(json.loads(text), Actor.system("demo"), text=text)
-    db.session.commit()
-    click.echo(f"Seeded demo contract {reference}.")
-
-
-commands = [terms_cli, contracts_cli, simulate, demo]
+commands = [terms_cli, contracts_cli, simulate]

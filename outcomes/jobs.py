@@ -7,6 +7,7 @@ commits per item, so one bad file or contract does not undo the others' work.
 
 import logging
 import shutil
+import time
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -39,10 +40,16 @@ def active_contracts() -> list[Contract]:
 
 @dataclass
 class InboxScan:
-    """Scans `<inbox>/<reference>/*.xlsx`; a file is taken once its size held still for a scan."""
+    """Scans `<inbox>/<reference>/*.xlsx`; a file is taken once it is no longer being written.
+
+    That is: its size and time held still since the previous scan of this process, or it was
+    last modified `quiet_seconds` ago (so a one-off `sib scheduler --once` takes old files).
+    """
 
     inbox: Path
     settings: IngestSettings
+    #: seconds without a change after which a file counts as complete
+    quiet_seconds: int = 60
     #: path -> (size, mtime) at the previous scan; a file still growing is left for the next
     seen: dict[Path, tuple[int, int]] = field(default_factory=dict)
 
@@ -54,13 +61,18 @@ class InboxScan:
             for path in sorted(folder.glob("*.xlsx")) if folder.is_dir() else []:
                 stat = path.stat()
                 sightings[path] = (stat.st_size, stat.st_mtime_ns)
-                if self.seen.get(path) != sightings[path]:
+                if not self._is_complete(path, sightings[path]):
                     counts["waiting"] += 1
                     continue
                 counts[self._take(contract, path)] += 1
                 sightings.pop(path)
         self.seen = sightings
         return counts
+
+    def _is_complete(self, path: Path, sighting: tuple[int, int]) -> bool:
+        # File times are the file system's, not the job's `now` (which may be a rehearsal).
+        quiet_for = time.time() - sighting[1] / 1e9
+        return self.seen.get(path) == sighting or quiet_for >= self.quiet_seconds
 
     def _take(self, contract: Contract, path: Path) -> str:
         """Ingest one file exactly as an upload, then move it out of the inbox."""

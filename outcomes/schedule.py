@@ -1,7 +1,7 @@
 """The scheduler's timetable and the `sib scheduler` command that runs it in its own process."""
 
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 import click
@@ -22,7 +22,11 @@ def timetable(config: Mapping, *, start: datetime | None = None) -> list[Job]:
             IntervalTrigger(
                 minutes=int(config["INBOX_SCAN_MINUTES"]), start_date=start, timezone="UTC"
             ),
-            jobs.InboxScan(Path(config["INBOX_DIR"]), settings_from(config)),
+            jobs.InboxScan(
+                Path(config["INBOX_DIR"]),
+                settings_from(config),
+                quiet_seconds=int(config.get("INBOX_QUIET_SECONDS", 60)),
+            ),
         ),  # fmt: skip
         Job(
             "period_close",
@@ -52,13 +56,21 @@ def scheduler_for(app, *, clock=None, holder=None, start: datetime | None = None
 @click.option(
     "--once", is_flag=True, help="Run every job once now (if this instance gets the lease)."
 )
-def scheduler_command(once: bool) -> None:
+@click.option(
+    "--at",
+    type=click.DateTime(["%Y-%m-%d", "%Y-%m-%dT%H:%M"]),
+    help="With --once: let the jobs work as if it were this UTC moment (a rehearsal).",
+)
+def scheduler_command(once: bool, at: datetime | None) -> None:
     """Run the scheduler (inbox scans, period close, overdue flags) until stopped."""
     app = current_app._get_current_object()
     scheduler = scheduler_for(app)
+    if at and not once:
+        raise click.UsageError("--at only goes with --once")
     if once:
+        moment = at.replace(tzinfo=UTC) if at else None
         for job in scheduler.jobs:
-            run = scheduler.run_job(job)
+            run = scheduler.run_job(job, at=moment)
             click.echo(f"{job.name}: " + ("another scheduler is active" if run is None
                                           else f"{run.outcome} {run.counts}"))  # fmt: skip
         return

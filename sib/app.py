@@ -89,7 +89,9 @@ def _register_features(app: Flask) -> None:
     api.register_blueprint(statements_api.blp)
     api.register_blueprint(scheduler_api.blp)
     api.register_blueprint(deadlines_api.blp)
-    for command in (*payments_cli.commands, *outcomes_schedule.commands):
+    from outcomes import demo as outcomes_demo
+
+    for command in (*payments_cli.commands, *outcomes_schedule.commands, *outcomes_demo.commands):
         app.cli.add_command(command)
 
     # Outcome data from Excel (issue 4): template, uploads, verification, figures in force.

@@ -20,7 +20,6 @@ from outcomes.submissions.schemas import (
     UploadSchema,
 )
 from outcomes.submissions.settings import settings_from
-from outcomes.workbook.annotate import annotated_workbook
 from outcomes.workbook.limits import WorkbookError
 from outcomes.workbook.template import template_bytes
 from sib.access import current_actor, guard
@@ -149,29 +148,17 @@ class SubmissionById(MethodView):
 @blp.route("/<reference>/submissions/<int:submission_id>/errors.xlsx")
 class ErrorsWorkbook(MethodView):
     @guard("submission.read")
-    @blp.response(200, description="The uploaded workbook with every problem marked",
-                  content_type=XLSX)  # fmt: skip
+    @blp.response(200, description="The uploaded workbook with every problem marked and every "
+                  "participant identifier masked", content_type=XLSX)  # fmt: skip
     def get(self, reference, submission_id):
-        """Download a rejected workbook: bad cells red and commented, plus an Errors sheet."""
+        """Download a rejected workbook: bad cells red, commented; participant ids masked."""
         submission = service.submission_of(visible_contract(reference), submission_id)
         if submission.status != "rejected":
             raise ConflictError(f"Submission {submission.id} is {submission.status}; only a "
                                 "rejected submission has an errors workbook.")  # fmt: skip
-        data = annotated_workbook(submission.content, service.stored_errors(submission))
+        data = service.errors_workbook_of(submission)
         stem = _safe_name(submission.file_name).removesuffix(".xlsx")
         return _xlsx(data, f"{stem}-errors.xlsx")
-
-
-@blp.route("/<reference>/submissions/<int:submission_id>/file")
-class OriginalFile(MethodView):
-    @guard("submission.read")
-    @blp.response(200, description="The file exactly as uploaded", content_type=XLSX)
-    def get(self, reference, submission_id):
-        """Download the file exactly as it was uploaded."""
-        submission = service.submission_of(visible_contract(reference), submission_id)
-        response = _xlsx(submission.content, _safe_name(submission.file_name))
-        response.headers["Digest"] = f"sha-256={submission.sha256}"
-        return response
 
 
 @blp.route("/<reference>/submissions/<int:submission_id>/verify")

@@ -28,7 +28,11 @@ def _one_of(column: str, allowed: tuple[str, ...]) -> str:
 
 
 class Submission(db.Model):
-    """One file of outcome data for a contract, stored whole or (when rejected) as a record only."""
+    """One file of outcome data for a contract: its rows when valid, a record when rejected.
+
+    The file's bytes are never kept (they hold participants' identity numbers); its SHA-256, name
+    and size say which file it was, and the officer keeps the original.
+    """
 
     __tablename__ = "submissions"
 
@@ -55,8 +59,9 @@ class Submission(db.Model):
     extra_columns: Mapped[str] = mapped_column(Text, default="[]")
     #: JSON list of problems (rejected files only); never holds a personal identifier
     errors: Mapped[str | None] = mapped_column(Text)
-    #: the file exactly as received, for the annotated copy and for auditors
-    content: Mapped[bytes] = deferred(mapped_column(LargeBinary))
+    #: rejected files only: the .xlsx served as errors.xlsx, made at upload with every
+    #: participant identifier masked (outcomes.workbook.mask); never the original bytes
+    errors_workbook: Mapped[bytes | None] = deferred(mapped_column(LargeBinary))
     verification_note: Mapped[str | None] = mapped_column(Text)
     verified_by: Mapped[str | None] = mapped_column(String(200))
     #: when an evaluator verified or disputed the submission

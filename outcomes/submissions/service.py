@@ -18,6 +18,7 @@ from outcomes.submissions.figures import verification_required
 from outcomes.submissions.models import OutcomeRecord, ParticipantRecord, Submission
 from outcomes.submissions.settings import IngestSettings
 from outcomes.submissions.supersede import mark_superseded
+from outcomes.workbook.annotate import annotated_workbook, errors_workbook
 from outcomes.workbook.catalogue import Catalogue, catalogue_from_terms
 from outcomes.workbook.limits import WorkbookError
 from outcomes.workbook.parse import ParsedWorkbook, parse_workbook
@@ -75,8 +76,8 @@ def ingest_file(
     """Read, check and store one workbook; the same file again returns the stored submission.
 
     Returns (submission, created). A file with problems is stored as a rejected submission only
-    (with its errors); a refused file (not an .xlsx, too large, ...) raises its WorkbookError and
-    stores nothing.
+    (with its errors and its masked errors workbook); a refused file (not an .xlsx, too large,
+    ...) raises its WorkbookError and stores nothing.
     """
     digest = hashlib.sha256(data).hexdigest()
     existing = submission_by_digest(contract, digest)
@@ -84,8 +85,7 @@ def ingest_file(
         return existing, False
     version = version_in_force(contract)
     # The file is claimed before it is read, so a racing upload of the same file waits here
-    # instead of reading it too. Its bytes are written last: the driver's copy of them must
-    # not add to the peak memory of reading a large file.
+    # instead of reading it too. Its bytes are never stored: they hold identity numbers.
     submission = _new_submission(contract, version, file_name, data, digest, actor, source)
     existing = _claim(contract, submission)
     if existing is not None:
@@ -96,7 +96,9 @@ def ingest_file(
     if not errors:
         _store_rows(submission.id, parsed, progress)
     del parsed
-    submission.content = data
+    if errors:
+        # Made now, from the bytes in memory, since they are not kept; masked, so it may be.
+        submission.errors_workbook = annotated_workbook(data, errors, mask_identifiers=True)
     db.session.flush()
     _record_ingest(submission, actor, len(errors))
     if not errors and not verification_required(version):
@@ -161,7 +163,6 @@ def _new_submission(contract, version, file_name, data, digest, actor, source) -
         uploaded_at=datetime.now(UTC),
         source=source,
         status="received",
-        content=b"",
     )
 
 
@@ -187,6 +188,14 @@ def _error_json(error: RowError) -> dict:
 def stored_errors(submission: Submission) -> list[RowError]:
     """The problems found in a rejected submission, as the reader reported them."""
     return [RowError(**entry) for entry in json.loads(submission.errors or "[]")]
+
+
+def errors_workbook_of(submission: Submission) -> bytes:
+    """The rejected file's marked-up copy as stored at upload (identifiers masked).
+
+    A rejection recorded before such copies were stored gets the Errors sheet alone.
+    """
+    return submission.errors_workbook or errors_workbook(stored_errors(submission))
 
 
 def problem_path(error: RowError) -> str:

@@ -1,6 +1,8 @@
 """The officer's own workbook with every problem marked: red cells, comments, Errors sheet (pure).
 
 The copy is written by openpyxl without `keep_vba`, so any macros of the original are dropped.
+With `mask_identifiers` it holds no participant identifier either (see `outcomes.workbook.mask`),
+so it may be stored where the original may not.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.hyperlink import Hyperlink
 
+from outcomes.workbook.mask import mask_identifiers as mask_book
 from outcomes.workbook.results import RowError
 from outcomes.workbook.template import put
 
@@ -26,19 +29,23 @@ MB = 1024 * 1024
 
 
 def annotated_workbook(
-    data: bytes, errors: tuple[RowError, ...] | list[RowError], *, max_bytes: int = 8 * MB
+    data: bytes,
+    errors: tuple[RowError, ...] | list[RowError],
+    *,
+    max_bytes: int = 8 * MB,
+    mask_identifiers: bool = False,
 ) -> bytes:
     """Return the workbook with bad cells filled red and commented, plus an Errors sheet.
 
     openpyxl loads a whole workbook to edit it (hundreds of bytes a cell), so a file over
-    `max_bytes` comes back as the Errors sheet alone.
+    `max_bytes` comes back as the Errors sheet alone. With `mask_identifiers`, every participant
+    id and anything shaped like a personal identity number is replaced before marking.
     """
     if len(data) > max_bytes:
-        book = Workbook()
-        book.remove(book.active)
-        _errors_sheet(book, errors)
-        return _saved(book)
+        return errors_workbook(errors)
     book = load_workbook(io.BytesIO(data), rich_text=False)
+    if mask_identifiers:
+        mask_book(book)
     by_cell = defaultdict(list)
     for error in errors:
         if error.sheet in book.sheetnames and error.cell:
@@ -51,6 +58,15 @@ def annotated_workbook(
         comment = Comment("\n".join(reasons), AUTHOR)
         comment.height, comment.width = COMMENT_SIZE
         cell.comment = comment
+    _errors_sheet(book, errors)
+    return _saved(book)
+
+
+def errors_workbook(errors: tuple[RowError, ...] | list[RowError]) -> bytes:
+    """A workbook of the Errors sheet alone: the problems' places and sentences, no cell values
+    of the file beyond what the messages quote (never a participant identifier)."""
+    book = Workbook()
+    book.remove(book.active)
     _errors_sheet(book, errors)
     return _saved(book)
 

@@ -119,13 +119,12 @@ def test_the_fixed_file_is_stored_once_and_counts_after_verification(
     assert {"submission.rejected", "submission.validated", "submission.verified"} <= actions
 
 
-def test_the_original_file_comes_back_byte_for_byte(client, good_file, upload, officer):
+def test_the_original_file_is_not_served_since_it_is_not_kept(client, good_file, upload, officer):
     submission = upload(good_file, officer).get_json()["id"]
 
     response = client.get(f"{BASE}/submissions/{submission}/file", headers=officer)
 
-    assert response.status_code == 200
-    assert response.data == good_file
+    assert response.status_code == 404
 
 
 def test_a_verified_correction_supersedes_only_the_figures_it_gives_again(
@@ -212,7 +211,7 @@ def test_another_organisations_submission_answers_404(
 ):
     submission = upload(good_file, officer).get_json()["id"]
 
-    for path in ("", "/file", "/errors.xlsx"):
+    for path in ("", "/errors.xlsx"):
         response = client.get(f"{BASE}/submissions/{submission}{path}", headers=stranger)
         assert response.status_code == 404, path
     assert upload(good_file, stranger).status_code == 404

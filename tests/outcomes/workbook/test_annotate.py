@@ -2,9 +2,15 @@
 
 import io
 
+import pytest
 from openpyxl import load_workbook
+from openpyxl.comments import Comment
 
 from outcomes.workbook.annotate import annotated_workbook
+
+#: valid identity numbers: Skatteverket's test person "Tolvan" and one with a right check digit
+TOLVAN = "19121212-1212"
+OTHER = "811228-9874"
 
 
 def annotated(make_workbook, parse, rows, **options):
@@ -70,3 +76,84 @@ def test_macros_are_not_kept(corpus, make_workbook, parse):
     )
     out = annotated_workbook(data, parse(data).errors)
     assert b"vbaProject" not in out
+
+
+def masked(data: bytes, errors=()) -> object:
+    return load_workbook(io.BytesIO(annotated_workbook(data, errors, mask_identifiers=True)))
+
+
+@pytest.mark.parametrize(
+    ("sheet_name",   "header",                         "column"),
+    [
+        ("Participants", "Participant id",               "A"),
+        ("Deltagare",    "PERSONNUMMER",                 "C"),
+        ("Deltagarrader", "Participant id / Deltagar-id", "B"),
+        ("DELTAGARE",    "deltagar id",                  "E"),
+    ],
+)  # fmt: skip
+def test_participant_ids_are_masked_under_any_accepted_header_in_any_column(
+    make_workbook, sheet_name, header, column
+):
+    others = ["Metric", "Period", "Date achieved", "Area"]
+    index = "ABCDE".index(column)
+    headers = [*others[:index], header, *others[index:]]
+
+    def edit(book):
+        sheet = book["Participants"]
+        sheet.title = sheet_name
+        for row in (2, 3):
+            sheet[f"{column}{row}"] = (TOLVAN, "A-17")[row - 2]
+
+    book = masked(make_workbook(None, [["EMP6", "2027", "2027-03-01", "Alby"]] * 2,
+                                participants_header=headers, edit=edit))  # fmt: skip
+
+    sheet = book[sheet_name]
+    assert sheet[f"{column}1"].value == header
+    # Not only identity numbers: any participant id is replaced by its row.
+    assert [sheet[f"{column}{row}"].value for row in (2, 3)] == [
+        "*** (rad/row 2)", "*** (rad/row 3)",
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("written",                                   "kept"),
+    [
+        (f"Moved away: {TOLVAN}",                 "Moved away: ***"),
+        ("see 811228 9874 and 200101010007",      "see *** and ***"),
+        (191212121212,                            "***"),
+        ("Order 12345, 57.5 %",                   "Order 12345, 57.5 %"),
+        (57.5,                                    57.5),
+    ],
+)  # fmt: skip
+def test_identity_numbers_elsewhere_are_masked_and_other_text_kept(make_workbook, written, kept):
+    data = make_workbook([["SAFE", "2027", "", "57,5", written]])
+
+    assert masked(data)["Values"]["E2"].value == kept
+
+
+def test_an_officers_own_comment_loses_its_identity_numbers(make_workbook):
+    def edit(book):
+        book["Values"]["A2"].comment = Comment(f"Asked {OTHER} by phone", "officer")
+
+    book = masked(make_workbook([["SAFE", "2027", "", "57,5", ""]], edit=edit))
+
+    assert book["Values"]["A2"].comment.text == "Asked *** by phone"
+
+
+def test_masked_cells_are_still_marked_red_with_their_reason(make_workbook, parse):
+    data = make_workbook([], [["811228-9875", "EMP6", "2027", "2027-03-01", "Alby"]])
+    errors = parse(data).errors
+
+    cell = masked(data, errors)["Participants"]["A2"]
+
+    assert cell.value == "*** (rad/row 2)"
+    assert cell.fill.fgColor.rgb == "FFFFC7CE"
+    assert "check digit is wrong" in cell.comment.text
+
+
+def test_without_masking_the_officers_values_are_left_as_they_are(make_workbook):
+    data = make_workbook([], [[TOLVAN, "EMP6", "2027", "2027-03-01", "Alby"]])
+
+    book = load_workbook(io.BytesIO(annotated_workbook(data, ())))
+
+    assert book["Participants"]["A2"].value == TOLVAN

@@ -1,0 +1,92 @@
+"""Participant identifiers masked in a loaded workbook, so that a copy of it may be stored (pure).
+
+Every non-empty cell under a participant-id header of a Participants sheet becomes
+`*** (rad/row N)`; anywhere else, text shaped like a Swedish personal identity number becomes
+`***`, so a number typed in a comment, an extra column or another sheet is hidden too.
+"""
+
+from __future__ import annotations
+
+import re
+
+from openpyxl import Workbook
+from openpyxl.comments import Comment
+
+from outcomes.workbook.cells import is_empty, to_text
+from outcomes.workbook.headers import PARTICIPANT, PARTICIPANTS, match_headers, sheet_spec
+
+#: 10 or 12 digits with an optional -/+ before the last four, spaces allowed; no date check,
+#: since a wrong number (bad check digit, impossible date) is still somebody's number.
+IDENTITY_NUMBER = re.compile(r"(?<!\d)(?:\d{2})?\d{6}\s*[-+]?\s*\d{4}(?!\d)")
+HIDDEN = "***"
+
+
+def masked_identifier(row: int) -> str:
+    """The text that replaces a participant id: the row, so the officer finds it in the original."""
+    return f"{HIDDEN} (rad/row {row})"
+
+
+def mask_identifiers(book: Workbook) -> int:
+    """Replace every participant identifier and identity number in the book; return how many."""
+    masked = 0
+    for sheet in book.worksheets:
+        # Only the cells the file holds: iter_rows() would create every cell of the used range,
+        # a million of them for a sheet with a million empty formatted rows.
+        cells = list(sheet._cells.values())
+        header_row, id_columns = _participant_columns(sheet.title, cells)
+        for cell in cells:
+            masked += _mask_cell(cell, header_row, id_columns)
+        # A pivot table keeps a copy of its source rows in its cache; it is not needed to show
+        # the problems, so it goes rather than carry identifiers past the mask.
+        sheet._pivots = []
+    # Cached values of linked workbooks could hold identifiers as well.
+    book._external_links = []
+    return masked
+
+
+def _participant_columns(title: str, cells) -> tuple[int, set[int]]:
+    """The header row of a Participants sheet and every column headed as a participant id."""
+    if sheet_spec(title) is not PARTICIPANTS:
+        return 0, set()
+    filled = [cell for cell in cells if not is_empty(cell.value)]
+    if not filled:
+        return 0, set()
+    # The reader takes the first non-empty row as the header row; so does the mask.
+    header_row = min(cell.row for cell in filled)
+    columns = {
+        cell.column
+        for cell in filled
+        if cell.row == header_row and _is_participant_header(cell.value)
+    }
+    return header_row, columns
+
+
+def _is_participant_header(value) -> bool:
+    # The reader's own matching (Swedish or English, any case, bilingual "a / b" headers).
+    match = match_headers(PARTICIPANTS, [value], areas_required=False)
+    return PARTICIPANT.key in match.positions
+
+
+def _mask_cell(cell, header_row: int, id_columns: set[int]) -> int:
+    masked = 0
+    value = cell.value
+    if cell.column in id_columns and cell.row > header_row and not is_empty(value):
+        cell.value = masked_identifier(cell.row)
+        masked = 1
+    elif isinstance(value, str):
+        hidden, count = IDENTITY_NUMBER.subn(HIDDEN, value)
+        if count:
+            cell.value, masked = hidden, count
+    elif _is_number(value) and IDENTITY_NUMBER.fullmatch(to_text(value)):
+        # An identity number typed as a number (191212121212) is a number cell.
+        cell.value, masked = HIDDEN, 1
+    if cell.comment is not None:
+        text, count = IDENTITY_NUMBER.subn(HIDDEN, cell.comment.text)
+        if count:
+            cell.comment = Comment(text, cell.comment.author)
+            masked += count
+    return masked
+
+
+def _is_number(value) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
