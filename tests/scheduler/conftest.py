@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from flask import has_app_context
 
 from contracts import service
 from outcomes.schedule import timetable
@@ -84,15 +85,21 @@ class _FreshReads(Scheduler):
     open transaction keeps reading its snapshot until it ends, as a request would not.
     """
 
-    def run_job(self, job):
-        run = super().run_job(job)
-        db.session.rollback()
+    def run_job(self, job, at=None):
+        run = super().run_job(job, at)
+        _end_test_transaction()
         return run
 
     def tick(self):
         runs = super().tick()
-        db.session.rollback()
+        _end_test_transaction()
         return runs
+
+
+def _end_test_transaction() -> None:
+    # A scheduler ticking in its own thread has no test session to refresh.
+    if has_app_context():
+        db.session.rollback()
 
 
 @pytest.fixture
