@@ -5,6 +5,7 @@ import json
 import re
 from pathlib import Path
 
+TERMS_MD_EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "terms-md-example.json"
 HERE = Path(__file__).parent
 DROP = object()  # an edit value meaning "remove this field"
 TOKEN = re.compile(r'\.([A-Za-z_][A-Za-z0-9_]*)|\[(\d+)\]|\["([^"]*)"\]')
@@ -45,5 +46,5 @@ def edited(document: dict, edits: dict) -> dict:
 
 
 def terms_md_example() -> dict:
-    """The abridged example from TERMS.md, copied verbatim into terms_md_example.json."""
-    return json.loads((HERE / "terms_md_example.json").read_text(encoding="utf-8"))
+    """The abridged example from TERMS.md, copied verbatim into examples/terms-md-example.json."""
+    return json.loads(TERMS_MD_EXAMPLE.read_text(encoding="utf-8"))
