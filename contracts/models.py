@@ -7,7 +7,6 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     Date,
-    DateTime,
     ForeignKey,
     Integer,
     String,
@@ -16,7 +15,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from sib.dbtypes import ExactDecimal, Money
+from sib.dbtypes import ExactDecimal, Money, UtcDateTime
 from sib.extensions import db
 
 ORGANISATION_KINDS = (
@@ -52,7 +51,7 @@ class Contract(db.Model):
     title: Mapped[str] = mapped_column(String(300))
     currency: Mapped[str] = mapped_column(String(3))
     status: Mapped[str] = mapped_column(String(20), default="active")
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
     versions: Mapped[list["ContractVersion"]] = relationship(
         back_populates="contract", order_by="ContractVersion.number"
@@ -74,7 +73,7 @@ class ContractVersion(db.Model):
     effective_from: Mapped[date] = mapped_column(Date)
     reason: Mapped[str] = mapped_column(Text)
     created_by: Mapped[str] = mapped_column(String(200))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     #: the terms document exactly as imported (UTF-8 JSON text)
     document: Mapped[str] = mapped_column(Text)
     #: SHA-256 hex of `document`

@@ -17,9 +17,8 @@ from sqlalchemy import select
 from contracts.models import Contract
 from outcomes.deadlines.service import flag_overdue, periods_past_deadline, readiness
 from outcomes.payments.service import compute_committed
-from outcomes.submissions.service import ingest_file, stored_errors
+from outcomes.submissions.service import errors_workbook_of, ingest_file
 from outcomes.submissions.settings import IngestSettings
-from outcomes.workbook.annotate import annotated_workbook
 from outcomes.workbook.limits import WorkbookError
 from sib.actor import Actor
 from sib.extensions import db
@@ -87,7 +86,7 @@ class InboxScan:
             _move(path, "rejected", note=f"{type(error).__name__}: {error}\n")
             return "rejected"
         if submission.status == "rejected":
-            _move(path, "rejected", report=annotated_workbook(data, stored_errors(submission)))
+            _move(path, "rejected", report=errors_workbook_of(submission))
             return "rejected" if created else "duplicates"
         _move(path, "processed")
         return "ingested" if created else "duplicates"

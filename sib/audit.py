@@ -10,7 +10,6 @@ from flask import g, has_request_context
 from sqlalchemy import (
     BigInteger,
     CheckConstraint,
-    DateTime,
     ForeignKey,
     Integer,
     String,
@@ -22,6 +21,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from sib.actor import Actor
+from sib.dbtypes import UtcDateTime
 from sib.extensions import db
 
 GENESIS_HASH = "0" * 64
@@ -33,7 +33,7 @@ class AuditEvent(db.Model):
     __tablename__ = "audit_events"
 
     seq: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
-    occurred_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    occurred_at: Mapped[datetime] = mapped_column(UtcDateTime())
     actor: Mapped[str] = mapped_column(String(200))
     actor_user_id: Mapped[int | None] = mapped_column(Integer)
     actor_organisation_id: Mapped[int | None] = mapped_column(Integer)

@@ -1,8 +1,9 @@
 """Column types that keep decimals exact on SQLite as well as PostgreSQL."""
 
+from datetime import UTC
 from decimal import Decimal
 
-from sqlalchemy import Numeric, String
+from sqlalchemy import DateTime, Numeric, String
 from sqlalchemy.types import TypeDecorator
 
 
@@ -64,6 +65,8 @@ def compare_type(context, inspected_column, metadata_column, inspected_type, met
     Returns False (no change) when the database holds what ExactDecimal asks of that dialect,
     None to let Alembic compare every other type itself.
     """
+    if isinstance(metadata_type, UtcDateTime):
+        return not isinstance(inspected_type, DateTime)
     if not isinstance(metadata_type, ExactDecimal):
         return None
     expected = metadata_type.load_dialect_impl(context.dialect)
@@ -71,3 +74,20 @@ def compare_type(context, inspected_column, metadata_column, inspected_type, met
         return not isinstance(inspected_type, String)
     same_scale = getattr(inspected_type, "scale", None) == getattr(expected, "scale", None)
     return not (isinstance(inspected_type, Numeric) and same_scale)
+
+
+class UtcDateTime(TypeDecorator):
+    """A moment in UTC that comes back time-zone aware from SQLite too (it stores naive text)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is not None and value.tzinfo is not None:
+            value = value.astimezone(UTC)
+        return value
+
+    def process_result_value(self, value, dialect):
+        if value is not None and value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        return value

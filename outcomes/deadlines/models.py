@@ -2,9 +2,10 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, DateTime, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import Date, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from sib.dbtypes import UtcDateTime
 from sib.extensions import db
 
 
@@ -21,8 +22,8 @@ class OverdueFlag(db.Model):
     missing: Mapped[str] = mapped_column(Text, default="[]")
     #: JSON list of ids of submissions with figures for the period still awaiting verification
     unverified: Mapped[str] = mapped_column(Text, default="[]")
-    flagged_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    checked_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    resolved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    flagged_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    checked_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    resolved_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
     __table_args__ = (UniqueConstraint("contract_id", "period_label"),)

@@ -6,7 +6,6 @@ from decimal import Decimal
 from sqlalchemy import (
     CheckConstraint,
     Date,
-    DateTime,
     ForeignKey,
     Integer,
     String,
@@ -16,7 +15,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from contracts.models import Contract, ContractVersion, Organisation
-from sib.dbtypes import Money
+from sib.dbtypes import Money, UtcDateTime
 from sib.extensions import db
 
 RUN_STATUSES = ("draft", "approved", "settled", "superseded")
@@ -35,7 +34,7 @@ class Drawdown(db.Model):
     #: capital drawn, in the contract currency
     amount: Mapped[Decimal] = mapped_column(Money())
     created_by: Mapped[str] = mapped_column(String(200))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
     investor: Mapped[Organisation] = relationship()
 
@@ -65,8 +64,8 @@ class PaymentRun(db.Model):
     basis: Mapped[str] = mapped_column(String(64))
     status: Mapped[str] = mapped_column(String(20), default="draft")
     created_by: Mapped[str] = mapped_column(String(200))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    approved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    approved_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     settled_on: Mapped[date | None] = mapped_column(Date)
     settlement_reference: Mapped[str | None] = mapped_column(String(200))
     settled_by: Mapped[str | None] = mapped_column(String(200))
@@ -125,7 +124,7 @@ class RunPayer(db.Model):
     #: owed in this run, payments and adjustments together, in the contract currency
     amount: Mapped[Decimal] = mapped_column(Money())
     approved_by: Mapped[str | None] = mapped_column(String(200))
-    approved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    approved_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
     organisation: Mapped[Organisation] = relationship()
 

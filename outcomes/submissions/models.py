@@ -6,7 +6,6 @@ from decimal import Decimal
 from sqlalchemy import (
     CheckConstraint,
     Date,
-    DateTime,
     ForeignKey,
     Integer,
     LargeBinary,
@@ -16,7 +15,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
-from sib.dbtypes import ExactDecimal
+from sib.dbtypes import ExactDecimal, UtcDateTime
 from sib.extensions import db
 
 SOURCES = ("upload", "inbox")
@@ -50,7 +49,7 @@ class Submission(db.Model):
     uploaded_by_organisation_id: Mapped[int | None] = mapped_column(
         ForeignKey("organisations.id"), index=True
     )
-    uploaded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    uploaded_at: Mapped[datetime] = mapped_column(UtcDateTime())
     source: Mapped[str] = mapped_column(String(10))
     status: Mapped[str] = mapped_column(String(20))
     #: JSON {sheet name: data rows read}
@@ -65,7 +64,7 @@ class Submission(db.Model):
     verification_note: Mapped[str | None] = mapped_column(Text)
     verified_by: Mapped[str | None] = mapped_column(String(200))
     #: when an evaluator verified or disputed the submission
-    verified_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    verified_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
     version = relationship("ContractVersion")
 

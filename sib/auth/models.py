@@ -2,10 +2,11 @@
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, CheckConstraint, DateTime, ForeignKey, Integer, String
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from sib.audit import as_utc
+from sib.dbtypes import UtcDateTime
 from sib.extensions import db
 from sib.policy import ROLES
 
@@ -29,8 +30,8 @@ class User(db.Model):
     #: consecutive failed logins since the last success
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
     #: no login is accepted before this moment (the slowdown after failed logins)
-    locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    locked_until: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
     role_rows: Mapped[list["UserRole"]] = relationship(
         cascade="all, delete-orphan", order_by="UserRole.role", lazy="selectin"
@@ -65,10 +66,10 @@ class ApiToken(db.Model):
     prefix: Mapped[str] = mapped_column(String(16), unique=True)
     #: SHA-256 hex of the whole token
     token_sha256: Mapped[str] = mapped_column(String(64), unique=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    last_used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    last_used_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
     user: Mapped[User] = relationship(lazy="joined")
 

@@ -157,3 +157,23 @@ def test_without_masking_the_officers_values_are_left_as_they_are(make_workbook)
     book = load_workbook(io.BytesIO(annotated_workbook(data, ())))
 
     assert book["Participants"]["A2"].value == TOLVAN
+
+
+def test_the_errors_sheet_alone_of_a_large_file_repeats_no_identity_number(make_workbook, parse):
+    data = make_workbook(
+        [["SAFE", "2027", "", TOLVAN, f"about {OTHER}"]],
+        [["811228-9875", "EMP6", "2027", "2027-03-01", "Alby"]],
+    )
+    errors = parse(data).errors
+    assert len(errors) == 2  # the value is no number; the identifier's check digit is wrong
+
+    out = annotated_workbook(data, errors, max_bytes=len(data) - 1, mask_identifiers=True)
+
+    book = load_workbook(io.BytesIO(out))
+    assert book.sheetnames == ["Errors"]
+    text = "\n".join(
+        str(cell) for row in book["Errors"].iter_rows(values_only=True) for cell in row
+    )
+    assert "(identity number, not shown)" in text
+    for number in (TOLVAN, "191212121212", OTHER, "811228-9875", "8112289875"):
+        assert number not in text

@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: cc2d3de0e2c4
+Revision ID: 2d8f955a8ddf
 Revises: 
-Create Date: 2026-11-29 04:20:52.514193
+Create Date: 2026-11-29 04:29:39.117086
 
 """
 from alembic import op
@@ -12,7 +12,7 @@ import sib.dbtypes
 
 
 # revision identifiers, used by Alembic.
-revision = 'cc2d3de0e2c4'
+revision = '2d8f955a8ddf'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -33,7 +33,7 @@ def upgrade():
     sa.Column('title', sa.String(length=300), nullable=False),
     sa.Column('currency', sa.String(length=3), nullable=False),
     sa.Column('status', sa.String(length=20), nullable=False),
-    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('created_at', sib.dbtypes.UtcDateTime(timezone=True), nullable=False),
     sa.CheckConstraint("status IN ('draft', 'active', 'closed', 'terminated')", name=op.f('ck_contracts_status')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_contracts')),
     sa.UniqueConstraint('reference', name=op.f('uq_contracts_reference'))
@@ -42,8 +42,8 @@ def upgrade():
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('job', sa.String(length=80), nullable=False),
     sa.Column('holder', sa.String(length=200), nullable=False),
-    sa.Column('started_at', sa.DateTime(timezone=True), nullable=False),
-    sa.Column('ended_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('started_at', sib.dbtypes.UtcDateTime(timezone=True), nullable=False),
+    sa.Column('ended_at', sib.dbtypes.UtcDateTime(timezone=True), nullable=True),
     sa.Column('outcome', sa.String(length=20), nullable=False),
     sa.Column('counts', sa.Text(), nullable=False),
     sa.Column('error', sa.Text(), nullable=True),
@@ -67,14 +67,14 @@ def upgrade():
     op.create_table('scheduler_leases',
     sa.Column('name', sa.String(length=80), nullable=False),
     sa.Column('holder', sa.String(length=200), nullable=False),
-    sa.Column('acquired_at', sa.DateTime(timezone=True), nullable=False),
-    sa.Column('renewed_at', sa.DateTime(timezone=True), nullable=False),
-    sa.Column('expires_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('acquired_at', sib.dbtypes.UtcDateTime(timezone=True), nullable=False),
+    sa.Column('renewed_at', sib.dbtypes.UtcDateTime(timezone=True), nullable=False),
+    sa.Column('expires_at', sib.dbtypes.UtcDateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('name', name=op.f('pk_scheduler_leases'))
     )
     op.create_table('audit_events',
     sa.Column('seq', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
-    sa.Column('occurred_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('occurred_at', sib.dbtypes.UtcDateTime(timezone=True), nullable=False),
     sa.Column('actor', sa.String(length=200), nullable=False),
     sa.Column('actor_user_id', sa.Integer(), nullable=True),
     sa.Column('actor_organisation_id', sa.Integer(), nullable=True),
@@ -101,7 +101,7 @@ def upgrade():
     sa.Column('effective_from', sa.Date(), nullable=False),
     sa.Column('reason', sa.Text(), nullable=False),
     sa.Column('created_by', sa.String(length=200), nullable=False),
-    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('created_at', sib.dbtypes.UtcDateTime(timezone=True), nullable=False),
     sa.Column('document', sa.Text(), nullable=False),
     sa.Column('document_sha256', sa.String(length=64), nullable=False),
     sa.ForeignKeyConstraint(['contract_id'], ['contracts.id'], name=op.f('fk_contract_versions_contract_id_contracts')),
@@ -118,7 +118,7 @@ def upgrade():
     sa.Column('drawn_on', sa.Date(), nullable=False),
     sa.Column('amount', sib.dbtypes.ExactDecimal(28, 6), nullable=False),
     sa.Column('created_by', sa.String(length=200), nullable=False),
-    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('created_at', sib.dbtypes.UtcDateTime(timezone=True), nullable=False),
     sa.CheckConstraint('amount > 0', name=op.f('ck_drawdowns_amount_positive')),
     sa.ForeignKeyConstraint(['contract_id'], ['contracts.id'], name=op.f('fk_drawdowns_contract_id_contracts')),
     sa.ForeignKeyConstraint(['investor_id'], ['organisations.id'], name=op.f('fk_drawdowns_investor_id_organisations')),
@@ -135,9 +135,9 @@ def upgrade():
     sa.Column('deadline', sa.Date(), nullable=False),
     sa.Column('missing', sa.Text(), nullable=False),
     sa.Column('unverified', sa.Text(), nullable=False),
-    sa.Column('flagged_at', sa.DateTime(timezone=True), nullable=False),
-    sa.Column('checked_at', sa.DateTime(timezone=True), nullable=False),
-    sa.Column('resolved_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('flagged_at', sib.dbtypes.UtcDateTime(timezone=True), nullable=False),
+    sa.Column('checked_at', sib.dbtypes.UtcDateTime(timezone=True), nullable=False),
+    sa.Column('resolved_at', sib.dbtypes.UtcDateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['contract_id'], ['contracts.id'], name=op.f('fk_overdue_flags_contract_id_contracts')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_overdue_flags')),
     sa.UniqueConstraint('contract_id', 'period_label', name=op.f('uq_overdue_flags_contract_id_period_label'))
@@ -153,8 +153,8 @@ def upgrade():
     sa.Column('password_hash', sa.String(length=200), nullable=True),
     sa.Column('active', sa.Boolean(), nullable=False),
     sa.Column('failed_logins', sa.Integer(), nullable=False),
-    sa.Column('locked_until', sa.DateTime(timezone=True), nullable=True),
-    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('locked_until', sib.dbtypes.UtcDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', sib.dbtypes.UtcDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['organisation_id'], ['organisations.id'], name=op.f('fk_users_organisation_id_organisations')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_users')),
     sa.UniqueConstraint('email', name=op.f('uq_users_email'))
@@ -168,10 +168,10 @@ def upgrade():
     sa.Column('name', sa.String(length=200), nullable=False),
     sa.Column('prefix', sa.String(length=16), nullable=False),
     sa.Column('token_sha256', sa.String(length=64), nullable=False),
-    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
-    sa.Column('expires_at', sa.DateTime(timezone=True), nullable=False),
-    sa.Column('revoked_at', sa.DateTime(timezone=True), nullable=True),
-    sa.Column('last_used_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('created_at', sib.dbtypes.UtcDateTime(timezone=True), nullable=False),
+    sa.Column('expires_at', sib.dbtypes.UtcDateTime(timezone=True), nullable=False),
+    sa.Column('revoked_at', sib.dbtypes.UtcDateTime(timezone=True), nullable=True),
+    sa.Column('last_used_at', sib.dbtypes.UtcDateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_api_tokens_user_id_users')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_api_tokens')),
     sa.UniqueConstraint('prefix', name=op.f('uq_api_tokens_prefix')),
@@ -228,8 +228,8 @@ def upgrade():
     sa.Column('basis', sa.String(length=64), nullable=False),
     sa.Column('status', sa.String(length=20), nullable=False),
     sa.Column('created_by', sa.String(length=200), nullable=False),
-    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
-    sa.Column('approved_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('created_at', sib.dbtypes.UtcDateTime(timezone=True), nullable=False),
+    sa.Column('approved_at', sib.dbtypes.UtcDateTime(timezone=True), nullable=True),
     sa.Column('settled_on', sa.Date(), nullable=True),
     sa.Column('settlement_reference', sa.String(length=200), nullable=True),
     sa.Column('settled_by', sa.String(length=200), nullable=True),
@@ -266,7 +266,7 @@ def upgrade():
     sa.Column('size', sa.Integer(), nullable=False),
     sa.Column('uploaded_by', sa.String(length=200), nullable=False),
     sa.Column('uploaded_by_organisation_id', sa.Integer(), nullable=True),
-    sa.Column('uploaded_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('uploaded_at', sib.dbtypes.UtcDateTime(timezone=True), nullable=False),
     sa.Column('source', sa.String(length=10), nullable=False),
     sa.Column('status', sa.String(length=20), nullable=False),
     sa.Column('row_counts', sa.Text(), nullable=False),
@@ -275,7 +275,7 @@ def upgrade():
     sa.Column('errors_workbook', sa.LargeBinary(), nullable=True),
     sa.Column('verification_note', sa.Text(), nullable=True),
     sa.Column('verified_by', sa.String(length=200), nullable=True),
-    sa.Column('verified_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('verified_at', sib.dbtypes.UtcDateTime(timezone=True), nullable=True),
     sa.CheckConstraint("source IN ('upload', 'inbox')", name=op.f('ck_submissions_source')),
     sa.CheckConstraint("status IN ('received', 'validated', 'rejected', 'verified', 'disputed', 'superseded')", name=op.f('ck_submissions_status')),
     sa.ForeignKeyConstraint(['contract_id'], ['contracts.id'], name=op.f('fk_submissions_contract_id_contracts')),
@@ -381,7 +381,7 @@ def upgrade():
     sa.Column('position', sa.Integer(), nullable=False),
     sa.Column('amount', sib.dbtypes.ExactDecimal(28, 6), nullable=False),
     sa.Column('approved_by', sa.String(length=200), nullable=True),
-    sa.Column('approved_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('approved_at', sib.dbtypes.UtcDateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['organisation_id'], ['organisations.id'], name=op.f('fk_run_payers_organisation_id_organisations')),
     sa.ForeignKeyConstraint(['run_id'], ['payment_runs.id'], name=op.f('fk_run_payers_run_id_payment_runs')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_run_payers')),
