@@ -47,7 +47,7 @@ def seed(database_url: str) -> str:
     """Build and fill the database; return an investor's API token."""
     os.environ["DATABASE_URL"] = database_url
     from config import Config
-    from contracts.cli import seed_demo
+    from outcomes.demo import seed_demo_contract
     from contracts.service import contract_by_reference
     from outcomes.payments import inputs, service
     from outcomes.payments.drawdowns import record_drawdown
@@ -65,7 +65,7 @@ def seed(database_url: str) -> str:
     with app.app_context():
         db.drop_all()
         db.create_all()
-        seed_demo()
+        seed_demo_contract()
         contract = contract_by_reference("BOT-NAC-2027")
         for investor, amount in (("malar_fund", "10000000"), ("sodertorn_impact", "5000000")):
             record_drawdown(contract, investor, date(2027, 1, 1), Decimal(amount), system)
