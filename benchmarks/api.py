@@ -47,8 +47,8 @@ def seed(database_url: str) -> str:
     """Build and fill the database; return an investor's API token."""
     os.environ["DATABASE_URL"] = database_url
     from config import Config
-    from outcomes.demo import seed_demo_contract
     from contracts.service import contract_by_reference
+    from outcomes.demo import seed_demo_contract
     from outcomes.payments import inputs, service
     from outcomes.payments.drawdowns import record_drawdown
     from sib import create_app

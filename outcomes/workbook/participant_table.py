@@ -83,20 +83,53 @@ class ParticipantTable(Sequence):
     def __repr__(self) -> str:
         return f"ParticipantTable({len(self)} rows)"
 
-    def first_rows(self, wanted: set) -> dict:
-        """Find the first row of each wanted (group, pseudonym); a group is a metric code or
-        (code, date achieved)."""
-        found: dict = {}
-        names = self._by_index
-        for index in range(len(self)):
-            start = index * DIGEST_BYTES
-            digest = bytes(self._pseudonyms[start : start + DIGEST_BYTES])
-            code = names[self._metrics[index]]
-            day = datetime.date.fromordinal(self._days[index])
-            for key in ((code, digest), ((code, day), digest)):
-                if key in wanted and key not in found:
-                    found[key] = self._rows[index]
-        return found
+    def digest(self, index: int) -> bytes:
+        """The pseudonym of row `index`."""
+        start = index * DIGEST_BYTES
+        return bytes(self._pseudonyms[start : start + DIGEST_BYTES])
+
+    def prefix(self, index: int) -> int:
+        """The first 8 bytes of row `index`'s pseudonym, as an int (little-endian)."""
+        start = index * DIGEST_BYTES
+        return int.from_bytes(self._pseudonyms[start : start + 8], "little")
+
+    def metric(self, index: int) -> str:
+        """The metric code of row `index`."""
+        return self._by_index[self._metrics[index]]
+
+    def ordinal(self, index: int) -> int:
+        """The day row `index` was achieved, as `date.toordinal()`."""
+        return self._days[index]
+
+    def source_row(self, index: int) -> int:
+        """The sheet row number of row `index`."""
+        return self._rows[index]
+
+    def matching(self, wanted: set) -> Iterator[tuple[int, bytes]]:
+        """Yield (index, pseudonym) of every row whose pseudonym is in `wanted`, in order."""
+        # Released when the scan ends, so the table may grow again afterwards.
+        with memoryview(self._pseudonyms) as view:
+            for index, start in enumerate(range(0, len(view), DIGEST_BYTES)):
+                digest = view[start : start + DIGEST_BYTES].tobytes()
+                if digest in wanted:
+                    yield index, digest
+
+    def drop(self, indexes: set) -> None:
+        """Remove the rows at these indexes, keeping the others in order."""
+        if not indexes:
+            return
+        cuts = sorted(indexes)
+        spans = list(zip([0, *(i + 1 for i in cuts)], [*cuts, len(self)], strict=True))
+        for name in ("_rows", "_metrics", "_periods", "_areas", "_days"):
+            old = getattr(self, name)
+            kept = array(old.typecode)
+            for start, end in spans:
+                kept += old[start:end]
+            setattr(self, name, kept)
+        pseudonyms = bytearray()
+        for start, end in spans:
+            pseudonyms += self._pseudonyms[start * DIGEST_BYTES : end * DIGEST_BYTES]
+        self._pseudonyms = pseudonyms
 
     def counts(self) -> Counter:
         """Count rows per (metric, period, area)."""

@@ -13,6 +13,7 @@ from outcomes.workbook.limits import Limits
 from outcomes.workbook.lookups import Lookups
 from outcomes.workbook.participant_table import ParticipantTable
 from outcomes.workbook.pseudonym import IdentifierError, pseudonym_for
+from outcomes.workbook.repeats import RepeatFilter
 from outcomes.workbook.results import ValueRow
 from outcomes.workbook.sheet import Sheet, data_rows
 
@@ -107,8 +108,9 @@ def unit_problem(read: Number, metric: Metric) -> str:
 def check_participants(sheet: Sheet, rows, lookups: Lookups, key: bytes) -> ParticipantTable:
     """Check and pseudonymise every participant row; return the good ones."""
     accepted = ParticipantTable()
-    seen: dict = {}
-    repeats: list = []
+    # Every row that passes its own checks is kept at first; repeats are removed after the pass.
+    repeats = RepeatFilter(accepted)
+    metrics: dict = {}
     dates: dict = {}
     limits = lookups.limits
     first_error = len(sheet.errors.items)
@@ -122,27 +124,27 @@ def check_participants(sheet: Sheet, rows, lookups: Lookups, key: bytes) -> Part
         achieved_on = _achieved_on(sheet, number, raw_date, period, dates)
         if None in (pseudonym, metric, period, area, achieved_on):
             continue
-        # Once-only outcomes: one row per participant. Repeatable ones: one per participant a day.
-        group = metric.code if metric.once_only else (metric.code, achieved_on)
-        pseudonyms = seen.setdefault(group, set())
-        if pseudonym in pseudonyms:
-            repeats.append((number, metric, group, pseudonym))
-            continue
-        pseudonyms.add(pseudonym)
+        metrics[metric.code] = metric
+        index = len(accepted)
         accepted.append(number, pseudonym, metric.code, period.label, area, achieved_on)
-    _report_repeats(sheet, accepted, repeats)
+        repeats.add(index, pseudonym, metric.code, metric.once_only, achieved_on.toordinal())
+    _report_repeats(sheet, accepted, repeats.settle(), metrics)
     sheet.errors.sort_from(first_error)
     return accepted
 
 
-def _report_repeats(sheet: Sheet, accepted: ParticipantTable, repeats: list) -> None:
-    # The earlier row is looked up after the pass: keeping a row number per participant
-    # would cost tens of megabytes at a million rows, and repeats are rare.
-    if not repeats:
-        return
-    first = accepted.first_rows({(group, pseudonym) for _, _, group, pseudonym in repeats})
-    for number, metric, group, pseudonym in repeats:
-        sheet.error(number, "participant", None, _repeated(metric, first[(group, pseudonym)]))
+def _report_repeats(sheet: Sheet, accepted: ParticipantTable, repeats: list, metrics) -> None:
+    # Once-only outcomes: one row per participant. Repeatable ones: one per participant a day.
+    # The later rows are reported and dropped, in row order, as if never accepted.
+    for index, earlier in repeats:
+        metric = metrics[accepted.metric(index)]
+        sheet.error(
+            accepted.source_row(index),
+            "participant",
+            None,
+            _repeated(metric, accepted.source_row(earlier)),
+        )
+    accepted.drop({index for index, _ in repeats})
 
 
 def _repeated(metric: Metric, earlier: int) -> str:
