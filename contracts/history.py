@@ -8,7 +8,7 @@ from decimal import Decimal
 from sqlalchemy import Select, func, select
 
 from contracts.models import Contract
-from sib.audit import AuditEvent, as_utc, verify_chain
+from sib.audit import AuditEvent, verify_chain
 from sib.audit_api import event_view
 from sib.extensions import db
 from sib.xlsx import add_table_sheet, new_workbook
@@ -94,7 +94,7 @@ def version_history(contract: Contract) -> list[dict]:
                 "effective_from": version.effective_from,
                 "reason": version.reason,
                 "created_by": version.created_by,
-                "created_at": as_utc(version.created_at),
+                "created_at": version.created_at,
                 "document_sha256": version.document_sha256,
                 "changes": json_diff(previous, document) if previous is not None else [],
             }
@@ -151,7 +151,7 @@ def _contract_summary(contract: Contract) -> dict:
         "title": contract.title,
         "currency": contract.currency,
         "status": contract.status,
-        "created_at": as_utc(contract.created_at),
+        "created_at": contract.created_at,
     }
 
 
@@ -179,7 +179,7 @@ def history_json(history: dict) -> str:
 
 def _json_value(value):
     if isinstance(value, datetime):
-        return as_utc(value).isoformat()
+        return value.isoformat()
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, Decimal):

@@ -16,7 +16,7 @@ from werkzeug.exceptions import Forbidden
 from sib import policy
 from sib.actor import Actor
 from sib.auth import service
-from sib.auth.models import User, aware
+from sib.auth.models import User
 from sib.extensions import api, db
 from sib.problems import NotFoundError, ServiceError, problem_response
 
@@ -78,7 +78,7 @@ def _bearer_actor() -> Actor | None:
     if token is None:
         return None
     actor = actor_for(token.user)
-    last = aware(token.last_used_at)
+    last = token.last_used_at
     if last is None or at - last >= LAST_USED_GRANULARITY:
         token.last_used_at = at
         # Its own commit, before the view: a view that fails still leaves the use recorded.

@@ -8,7 +8,7 @@ from marshmallow import Schema, fields, validate
 from sqlalchemy import select
 
 from sib.access import guard
-from sib.audit import AuditEvent, as_utc, verify_chain
+from sib.audit import AuditEvent, verify_chain
 from sib.extensions import db
 
 blp = Blueprint("audit", __name__, url_prefix="/api/v1/audit", description="The audit log")
@@ -63,7 +63,7 @@ class VerdictSchema(Schema):
 def event_view(event: AuditEvent, reference: str | None) -> dict:
     """An event as the API shows it: the stored columns, the change parsed and as hashed."""
     view = {column.key: getattr(event, column.key) for column in AuditEvent.__table__.columns}
-    return {**view, "occurred_at": as_utc(event.occurred_at), "contract_reference": reference,
+    return {**view, "occurred_at": event.occurred_at, "contract_reference": reference,
             "change": json.loads(event.change), "change_text": event.change}  # fmt: skip
 
 

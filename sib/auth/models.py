@@ -5,15 +5,9 @@ from datetime import datetime
 from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from sib.audit import as_utc
 from sib.dbtypes import UtcDateTime
 from sib.extensions import db
 from sib.policy import ROLES
-
-
-def aware(moment: datetime | None) -> datetime | None:
-    """The moment as an aware UTC datetime, or None (SQLite hands back naive ones)."""
-    return None if moment is None else as_utc(moment)
 
 
 class User(db.Model):
@@ -75,4 +69,4 @@ class ApiToken(db.Model):
 
     def is_usable(self, now: datetime) -> bool:
         """Neither revoked nor expired, and its user is active."""
-        return self.revoked_at is None and aware(self.expires_at) > now and self.user.active
+        return self.revoked_at is None and self.expires_at > now and self.user.active

@@ -2,15 +2,7 @@
 
 from marshmallow import Schema, fields, validate
 
-from sib.audit import as_utc
 from sib.policy import ROLES
-
-
-class UtcDateTime(fields.DateTime):
-    """A moment written with its UTC offset, also when the database handed it back naive."""
-
-    def _serialize(self, value, attr, obj, **kwargs):
-        return super()._serialize(value and as_utc(value), attr, obj, **kwargs)
 
 
 class UserSchema(Schema):
@@ -20,7 +12,7 @@ class UserSchema(Schema):
     organisation_id = fields.Integer()
     roles = fields.Method("role_list")
     active = fields.Boolean()
-    created_at = UtcDateTime()
+    created_at = fields.DateTime()
 
     def role_list(self, user):
         return sorted(user.roles)
@@ -47,10 +39,10 @@ class TokenSchema(Schema):
     user_id = fields.Integer()
     name = fields.String()
     prefix = fields.String()
-    created_at = UtcDateTime()
-    expires_at = UtcDateTime()
-    revoked_at = UtcDateTime(allow_none=True)
-    last_used_at = UtcDateTime(allow_none=True)
+    created_at = fields.DateTime()
+    expires_at = fields.DateTime()
+    revoked_at = fields.DateTime(allow_none=True)
+    last_used_at = fields.DateTime(allow_none=True)
 
 
 class NewTokenSchema(Schema):

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from sib import audit
 from sib.actor import Actor
-from sib.auth.models import ApiToken, User, UserRole, aware
+from sib.auth.models import ApiToken, User, UserRole
 from sib.extensions import db
 from sib.policy import ROLES
 from sib.problems import ConflictError, NotFoundError, ServiceError
@@ -188,7 +188,7 @@ def user_for_login(email: str, password: str, at: datetime) -> User | None:
     if user is None or not user.active or not user.password_hash:
         _verify(_DUMMY_HASH, password)
         return None
-    if user.locked_until is not None and aware(user.locked_until) > at:
+    if user.locked_until is not None and user.locked_until > at:
         return None
     if not _verify(user.password_hash, password):
         user.failed_logins += 1

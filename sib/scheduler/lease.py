@@ -4,7 +4,6 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import or_, select, update
 
-from sib.auth.models import aware
 from sib.extensions import db
 from sib.scheduler.models import SchedulerLease
 
@@ -59,6 +58,6 @@ def release(holder: str, now: datetime, name: str = LEASE_NAME) -> None:
 def holder_of(now: datetime, name: str = LEASE_NAME) -> str | None:
     """The instance holding an unexpired lease, if any."""
     lease = db.session.scalar(select(SchedulerLease).where(SchedulerLease.name == name))
-    if lease is None or aware(lease.expires_at) <= now:
+    if lease is None or lease.expires_at <= now:
         return None
     return lease.holder
