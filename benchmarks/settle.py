@@ -22,7 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from contracts.engine.settle import settle  # noqa: E402
+from contracts.engine.public import answer_document, parse_contract, settle  # noqa: E402
 
 CENT = Decimal("0.01")
 KINDS = ("tiered", "linear", "rate_card")
@@ -135,7 +135,8 @@ def main() -> None:
 
     started = time.perf_counter()
     for document, inputs in portfolio:
-        settle(document, inputs)
+        # The whole path a caller pays for: typed contract, settlement, the answer document.
+        answer_document(settle(parse_contract(document), inputs))
     engine = time.perf_counter() - started
 
     started = time.perf_counter()

@@ -3,29 +3,60 @@
 The rule itself is sib.policy's; this module only reads the parties from the database.
 """
 
+import json
+
 from sqlalchemy import Select, exists, select
 
 from contracts.models import Contract, ContractVersion, Organisation, Party
 from sib import policy
 from sib.access import current_action, current_actor, require
 from sib.actor import Actor
+from sib.audit import AuditEvent
 from sib.extensions import db
 from sib.problems import NotFoundError, ServiceError
 
 
 def standing_of(organisation_id: int | None, contract: Contract) -> policy.Standing:
-    """The organisation's party roles on the contract: on any version, and on the latest."""
+    """The organisation's roles on the contract: on any version, on the latest, and its marks."""
     if organisation_id is None:
         return policy.Standing()
     rows = db.session.execute(
-        select(ContractVersion.number, Party.role)
+        select(ContractVersion.number, Party.role, Party.position)
         .join(Party, Party.version_id == ContractVersion.id)
         .where(ContractVersion.contract_id == contract.id, Party.organisation_id == organisation_id)
     ).all()
     latest = max((v.number for v in contract.versions), default=0)
+    current = [(role, position) for number, role, position in rows if number == latest]
     return policy.Standing(
-        ever=frozenset(role for _, role in rows),
-        latest=frozenset(role for number, role in rows if number == latest),
+        ever=frozenset(row.role for row in rows),
+        latest=frozenset(role for role, _ in current),
+        marks=_marks(organisation_id, contract, current),
+    )
+
+
+def _marks(organisation_id: int, contract: Contract, current: list) -> frozenset[str]:
+    marks = set()
+    if owner_of(contract) == organisation_id:
+        marks.add(policy.OWNER)
+    payer_positions = [position for role, position in current if role == policy.OUTCOME_PAYER]
+    if payer_positions:
+        parties = json.loads(contract.versions[-1].document).get("parties", [])
+        if any(is_reporting(parties[position]) for position in payer_positions):
+            marks.add(policy.REPORTING)
+    return frozenset(marks)
+
+
+def is_reporting(party: dict) -> bool:
+    """Whether a party entry of a terms document names the party as reporting outcome data."""
+    return party.get("x_reports_outcomes") is True
+
+
+def owner_of(contract: Contract) -> int | None:
+    """The organisation whose user created the contract, as the audit log recorded it."""
+    return db.session.scalar(
+        select(AuditEvent.actor_organisation_id).where(
+            AuditEvent.contract_id == contract.id, AuditEvent.action == "contract.created"
+        )
     )
 
 

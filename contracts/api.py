@@ -6,12 +6,14 @@ from flask import Response, request, url_for
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from contracts import service
+from contracts import amendments, service
 from contracts.access import check_may_create, visible_contract, visible_contracts_query
-from contracts.engine.errors import InputError
-from contracts.engine.settle import dumps_answer, settle
+from contracts.engine.public import InputError, dumps_answer, settle
+from contracts.models import AmendmentProposal
 from contracts.schemas import (
+    AmendmentProposalSchema,
     AmendmentSchema,
+    AnswerSchema,
     AsOfSchema,
     ContractSchema,
     ContractSummarySchema,
@@ -115,7 +117,7 @@ class Versions(MethodView):
     @blp.arguments(AmendmentSchema)
     @blp.response(201, VersionSchema)
     def post(self, args, reference):
-        """Amend a contract: a new version; earlier versions never change."""
+        """An admin's direct amendment: a new version at once. Parties propose (`/amendments`)."""
         contract = visible_contract(reference)
         version = service.amend_contract(
             contract, args["terms"], args["effective_from"], args["reason"], current_actor()
@@ -123,6 +125,79 @@ class Versions(MethodView):
         db.session.commit()
         location = url_for("contracts.VersionTerms", reference=reference, number=version.number)
         return version, 201, {"Location": location}
+
+
+@blp.route("/<reference>/amendments")
+class Amendments(MethodView):
+    @guard("amendment.read")
+    @blp.response(200, AmendmentProposalSchema(many=True))
+    @blp.paginate()
+    def get(self, pagination_parameters, reference):
+        """List a contract's proposed amendments, newest first, with each party's answer."""
+        contract = visible_contract(reference)
+        query = db.select(AmendmentProposal).where(AmendmentProposal.contract_id == contract.id)
+        pagination_parameters.item_count = db.session.scalar(
+            db.select(db.func.count()).select_from(query.subquery())
+        )
+        return db.session.scalars(
+            query.order_by(AmendmentProposal.id.desc())
+            .limit(pagination_parameters.page_size)
+            .offset(pagination_parameters.first_item)
+        ).all()
+
+    @guard("amendment.propose")
+    @blp.arguments(AmendmentSchema)
+    @blp.response(201, AmendmentProposalSchema)
+    def post(self, args, reference):
+        """Propose new terms; in force once every party whose money they change accepts."""
+        contract = visible_contract(reference)
+        proposal = amendments.propose_amendment(
+            contract, args["terms"], args["effective_from"], args["reason"], current_actor()
+        )
+        db.session.commit()
+        location = url_for("contracts.Amendment", reference=reference, amendment_id=proposal.id)
+        return proposal, 201, {"Location": location}
+
+
+@blp.route("/<reference>/amendments/<int:amendment_id>")
+class Amendment(MethodView):
+    @guard("amendment.read")
+    @blp.response(200, AmendmentProposalSchema)
+    def get(self, reference, amendment_id):
+        """Read one proposed amendment: its changes, who must accept it, and their answers."""
+        return amendments.proposal_of(visible_contract(reference), amendment_id)
+
+
+def _answer(reference: str, amendment_id: int, accept: bool, comment: str):
+    proposal = amendments.proposal_of(visible_contract(reference), amendment_id)
+    actor = current_actor()
+    amendments.answer_amendment(proposal, actor.organisation_id, accept, comment, actor)
+    db.session.commit()
+    return proposal
+
+
+@blp.route("/<reference>/amendments/<int:amendment_id>/accept")
+class AcceptAmendment(MethodView):
+    @guard("amendment.answer")
+    @blp.arguments(AnswerSchema)
+    @blp.response(200, AmendmentProposalSchema)
+    def post(self, args, reference, amendment_id):
+        """Accept an amendment for your organisation; the last acceptance brings it into force."""
+        return _answer(reference, amendment_id, True, args["comment"])
+
+
+@blp.route("/<reference>/amendments/<int:amendment_id>/reject")
+class RejectAmendment(MethodView):
+    @guard("amendment.answer")
+    @blp.arguments(AnswerSchema)
+    @blp.response(200, AmendmentProposalSchema)
+    def post(self, args, reference, amendment_id):
+        """Reject an amendment for your organisation, saying why; it then never takes effect."""
+        if not args["comment"].strip():
+            raise ServiceError(
+                "Say why your organisation rejects the amendment.", [("$.comment", "required")]
+            )
+        return _answer(reference, amendment_id, False, args["comment"])
 
 
 @blp.route("/<reference>/terms")
@@ -168,7 +243,7 @@ class Simulate(MethodView):
         version = service.version_in_force(contract, args.get("as_of"))
         values, _ = json_body()
         try:
-            answer = settle(json.loads(version.document), values)
+            answer = settle(version.agreed, values)
         except InputError as error:
             raise ServiceError(
                 f"The outcome values have {len(error.problems)} problem(s).",

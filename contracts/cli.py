@@ -9,8 +9,7 @@ from flask.cli import AppGroup
 
 from contracts import service
 from contracts.answer_table import answer_table
-from contracts.engine.errors import InputError
-from contracts.engine.settle import dumps_answer, settle
+from contracts.engine.public import Contract, InputError, answer_document, dumps_answer, settle
 from contracts.terms.load import TermsError, load_terms_text
 from sib.actor import Actor
 from sib.extensions import db
@@ -27,7 +26,7 @@ def _fail(message: str, problems) -> None:
     sys.exit(1)
 
 
-def _read_terms(path: Path) -> tuple[dict, str]:
+def _read_terms(path: Path) -> tuple[Contract, str]:
     text = path.read_text(encoding="utf-8")
     try:
         return load_terms_text(text), text
@@ -43,7 +42,7 @@ def _read_terms(path: Path) -> tuple[dict, str]:
 def check_terms(file: Path) -> None:
     """Check a terms document; exit 1 listing every problem."""
     terms, _ = _read_terms(file)
-    click.echo(f"{file}: valid {terms['format']} document for {terms['reference']}")
+    click.echo(f"{file}: valid {terms.document['format']} document for {terms.reference}")
 
 
 @click.command("simulate")
@@ -64,7 +63,8 @@ def simulate(terms_file: Path, input_file: Path, table: bool) -> None:
             f"{input_file}: {len(error.problems)} problem(s)",
             [(p.path, p.message) for p in error.problems],
         )
-    click.echo(answer_table(answer) if table else dumps_answer(answer), nl=False)
+    text = answer_table(answer_document(answer)) if table else dumps_answer(answer)
+    click.echo(text, nl=False)
 
 
 @contracts_cli.command("import")

@@ -15,6 +15,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from contracts.engine.public import Contract as EngineContract
+from contracts.terms.load import stored_terms
 from sib.dbtypes import ExactDecimal, Money, UtcDateTime
 from sib.extensions import db
 
@@ -86,6 +88,11 @@ class ContractVersion(db.Model):
     terms: Mapped[list["Term"]] = relationship(order_by="Term.position")
 
     __table_args__ = (UniqueConstraint("contract_id", "number"),)
+
+    @property
+    def agreed(self) -> EngineContract:
+        """The engine's typed contract of this version (parsed once per document, shared)."""
+        return stored_terms(self.document)
 
 
 class Party(db.Model):
@@ -163,3 +170,63 @@ class Term(db.Model):
     definition: Mapped[str] = mapped_column(Text)
 
     __table_args__ = (UniqueConstraint("version_id", "term_id"),)
+
+
+class AmendmentProposal(db.Model):
+    """A party's proposed new version of the terms: in force once every affected party accepts.
+
+    Its `status` is `proposed` until then, `in_force` (with the version it became) or
+    `rejected` when one affected party refuses. It lapses when another version takes effect
+    first (`base_version` is then no longer the latest): nobody can accept it any more.
+    """
+
+    __tablename__ = "amendment_proposals"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contract_id: Mapped[int] = mapped_column(ForeignKey("contracts.id"), index=True)
+    #: the number of the version it amends (the latest when proposed)
+    base_version: Mapped[int] = mapped_column(Integer)
+    effective_from: Mapped[date] = mapped_column(Date)
+    reason: Mapped[str] = mapped_column(Text)
+    #: the proposed terms document (UTF-8 JSON text) and its SHA-256 hex
+    document: Mapped[str] = mapped_column(Text)
+    document_sha256: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(20), default="proposed")
+    proposed_by: Mapped[str] = mapped_column(String(200))
+    proposed_by_organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
+    proposed_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    decided_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    #: the version it became, once in force
+    version_id: Mapped[int | None] = mapped_column(ForeignKey("contract_versions.id"))
+
+    contract: Mapped[Contract] = relationship()
+    answers: Mapped[list["AmendmentAnswer"]] = relationship(order_by="AmendmentAnswer.id")
+    version: Mapped[ContractVersion | None] = relationship()
+    proposed_by_organisation: Mapped[Organisation | None] = relationship()
+
+    __table_args__ = (
+        CheckConstraint("status IN ('proposed', 'in_force', 'rejected')", name="status"),
+    )
+
+
+class AmendmentAnswer(db.Model):
+    """One affected party's answer to a proposed amendment, and why it was asked."""
+
+    __tablename__ = "amendment_answers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    proposal_id: Mapped[int] = mapped_column(ForeignKey("amendment_proposals.id"), index=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
+    #: comma-separated roles whose money the amendment changes, e.g. "outcome_payer,investor"
+    affected_as: Mapped[str] = mapped_column(String(100))
+    answer: Mapped[str] = mapped_column(String(10), default="pending")
+    answered_by: Mapped[str | None] = mapped_column(String(200))
+    answered_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    comment: Mapped[str] = mapped_column(Text, default="")
+
+    organisation: Mapped[Organisation] = relationship()
+
+    __table_args__ = (
+        UniqueConstraint("proposal_id", "organisation_id"),
+        CheckConstraint("answer IN ('pending', 'accepted', 'rejected')", name="answer"),
+    )

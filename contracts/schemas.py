@@ -4,6 +4,8 @@ import json
 
 from marshmallow import Schema, fields, validate
 
+from contracts.amendments import is_lapsed
+from contracts.history import json_diff
 from sib.fields import DecimalString, Money
 
 
@@ -83,3 +85,56 @@ class AmendmentSchema(Schema):
     effective_from = fields.Date(required=True)
     reason = fields.String(required=True, validate=validate.Length(min=1, max=2000))
     terms = fields.Dict(required=True, metadata={"description": "the whole new terms document"})
+
+
+class AnswerSchema(Schema):
+    """An affected party's answer to a proposed amendment."""
+
+    comment = fields.String(load_default="", validate=validate.Length(max=2000))
+
+
+class AmendmentAnswerSchema(Schema):
+    organisation = fields.String(attribute="organisation.slug")
+    affected_as = fields.Function(
+        lambda answer: answer.affected_as.split(","),
+        metadata={"description": "the roles in which the amendment changes its money"},
+    )
+    answer = fields.String(metadata={"description": "pending, accepted or rejected"})
+    answered_by = fields.String(allow_none=True)
+    answered_at = fields.DateTime(allow_none=True)
+    comment = fields.String()
+
+
+class AmendmentProposalSchema(Schema):
+    id = fields.Integer()
+    status = fields.Method(
+        "status_now",
+        metadata={"description": "proposed, in_force, rejected, or lapsed (another version "
+                  "took effect first)"},
+    )  # fmt: skip
+    base_version = fields.Integer(metadata={"description": "the version it amends"})
+    version = fields.Integer(
+        attribute="version.number", allow_none=True,
+        metadata={"description": "the version it became, once in force"},
+    )  # fmt: skip
+    effective_from = fields.Date()
+    reason = fields.String()
+    document_sha256 = fields.String()
+    proposed_by = fields.String()
+    proposed_by_organisation = fields.String(
+        attribute="proposed_by_organisation.slug", allow_none=True
+    )
+    proposed_at = fields.DateTime()
+    decided_at = fields.DateTime(allow_none=True)
+    answers = fields.List(fields.Nested(AmendmentAnswerSchema))
+    changes = fields.Method(
+        "changes_from_base",
+        metadata={"description": "every JSON path the amendment changes in the version it amends"},
+    )
+
+    def status_now(self, proposal):
+        return "lapsed" if is_lapsed(proposal) else proposal.status
+
+    def changes_from_base(self, proposal):
+        base = next(v for v in proposal.contract.versions if v.number == proposal.base_version)
+        return json_diff(json.loads(base.document), json.loads(proposal.document))

@@ -34,9 +34,10 @@ class InvalidTermsError(ServiceError):
 
 
 def validated(document: object) -> dict:
-    """Validate a terms document, turning its problems into a service error."""
+    """Validate a terms document, turning its problems into a service error; the document
+    itself is what versions store (its typed contract is `ContractVersion.agreed`)."""
     try:
-        return load_terms(document)
+        return load_terms(document).document
     except TermsError as error:
         raise InvalidTermsError(error) from error
 

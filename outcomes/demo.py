@@ -1,4 +1,4 @@
-"""`sib demo`: seeds the demo contract, one user per role and the investors' drawdowns."""
+"""`sib demo`: seeds the demo contract, a user for every party and the investors' drawdowns."""
 
 import json
 from datetime import date
@@ -13,6 +13,7 @@ from outcomes.payments.drawdowns import record_drawdown
 from outcomes.payments.models import Drawdown
 from sib.actor import Actor
 from sib.auth.demo import seed_demo_users
+from sib.auth.passwords import password_problem
 from sib.extensions import db
 from sib.problems import NotFoundError
 
@@ -22,20 +23,40 @@ DEMO_INPUT = EXAMPLES / "demo-input.json"
 
 
 @click.command("demo")
-@click.option("--tokens", is_flag=True, help="Also issue and print one API token per role.")
-@click.option("--password", envvar="SIB_DEMO_PASSWORD", help="Password for the demo users.")
-def demo(tokens: bool, password: str | None) -> None:
-    """Seed the demo contract, one user per role and the drawdowns (idempotent)."""
+@click.option("--tokens", is_flag=True, help="Also issue and print a new API token per user.")
+@click.option(
+    "--revoke-old", is_flag=True, help="With --tokens: revoke the demo tokens issued before."
+)
+@click.option(
+    "--password",
+    envvar="SIB_DEMO_PASSWORD",
+    help="Set this password for every demo user (new and existing) [SIB_DEMO_PASSWORD].",
+)
+def demo(tokens: bool, revoke_old: bool, password: str | None) -> None:
+    """Seed the demo contract, its users and the drawdowns (idempotent; takes nothing away)."""
+    if password is not None and (problem := password_problem(password)):
+        raise click.BadParameter(problem, param_hint="--password")
     contract = seed_demo_contract()
     seed_demo_drawdowns(contract)
-    logins = seed_demo_users(password)
+    logins = seed_demo_users(password, tokens=tokens, revoke_old=revoke_old and tokens)
     db.session.commit()
-    if not tokens:
-        click.echo(f"Demo users: {', '.join(login.email for login in logins)}")
-        return
-    click.echo("Demo API tokens (shown once; earlier demo tokens are now revoked):")
+    _print_logins(logins)
+    if tokens:
+        _print_tokens(logins, revoked=revoke_old)
+
+
+def _print_logins(logins) -> None:
+    click.echo("Demo users (sign in at /login with email and password):")
     for login in logins:
-        click.echo(f"  {login.role:<17} {login.organisation:<17} {login.token}")
+        password = login.password or "(unchanged; sib users set-password EMAIL to reset)"
+        click.echo(f"  {login.role:<17} {login.organisation:<17} {login.email:<34} {password}")
+
+
+def _print_tokens(logins, *, revoked: bool) -> None:
+    earlier = "are now revoked" if revoked else "keep working until they expire"
+    click.echo(f"Demo API tokens (shown once; earlier demo tokens {earlier}):")
+    for login in logins:
+        click.echo(f"  {login.email:<34} {login.token}")
     click.echo(
         'Try: curl -H "Authorization: Bearer <token>" http://127.0.0.1:5000/api/v1/contracts'
     )

@@ -10,8 +10,12 @@ from apscheduler.triggers.interval import IntervalTrigger
 from flask import current_app
 
 from outcomes import jobs
+from outcomes.inbox import InboxScan
 from outcomes.submissions.settings import settings_from
 from sib.scheduler.runner import Job, Scheduler
+
+#: where interval jobs count their fire times from: every instance gets the same slots
+EPOCH = datetime(2026, 1, 1, tzinfo=UTC)
 
 
 def timetable(config: Mapping, *, start: datetime | None = None) -> list[Job]:
@@ -20,25 +24,33 @@ def timetable(config: Mapping, *, start: datetime | None = None) -> list[Job]:
         Job(
             "inbox",
             IntervalTrigger(
-                minutes=int(config["INBOX_SCAN_MINUTES"]), start_date=start, timezone="UTC"
+                seconds=inbox_interval(config), start_date=start or EPOCH, timezone="UTC"
             ),
-            jobs.InboxScan(
+            InboxScan(
                 Path(config["INBOX_DIR"]),
                 settings_from(config),
+                Path(config["INBOX_FOLDERS"]),
                 quiet_seconds=int(config.get("INBOX_QUIET_SECONDS", 60)),
             ),
         ),  # fmt: skip
-        Job(
-            "period_close",
-            CronTrigger.from_crontab(config["PERIOD_CLOSE_CRON"], timezone="UTC"),
-            jobs.close_periods,
-        ),  # fmt: skip
-        Job(
-            "overdue",
-            CronTrigger.from_crontab(config["OVERDUE_CRON"], timezone="UTC"),
-            jobs.flag_overdue_periods,
-        ),  # fmt: skip
+        Job("period_close", cron(config["PERIOD_CLOSE_CRON"]), jobs.close_periods),
+        Job("overdue", cron(config["OVERDUE_CRON"]), jobs.flag_overdue_periods),
     ]
+
+
+def inbox_interval(config: Mapping) -> int:
+    """Seconds between inbox scans: INBOX_SCAN_SECONDS if set, else INBOX_SCAN_MINUTES."""
+    return int(config.get("INBOX_SCAN_SECONDS") or 0) or 60 * int(config["INBOX_SCAN_MINUTES"])
+
+
+def cron(expression: str) -> CronTrigger:
+    """A crontab line in UTC; six fields put seconds first (`*/2 * * * * *`, for rehearsals)."""
+    fields = expression.split()
+    if len(fields) != 6:
+        return CronTrigger.from_crontab(expression, timezone="UTC")
+    second, minute, hour, day, month, day_of_week = fields
+    return CronTrigger(second=second, minute=minute, hour=hour, day=day, month=month,
+                       day_of_week=day_of_week, timezone="UTC")  # fmt: skip
 
 
 def scheduler_for(app, *, clock=None, holder=None, start: datetime | None = None) -> Scheduler:

@@ -11,6 +11,8 @@ from datetime import timedelta
 
 from flask import Flask, current_app, g, redirect, request, session, url_for
 from flask_wtf.csrf import CSRFProtect
+from sqlalchemy import select
+from sqlalchemy.orm import InstrumentedAttribute
 from werkzeug.exceptions import Forbidden
 
 from sib import policy
@@ -136,6 +138,29 @@ def register_scope(variable: str, check: Callable[[str, str], object]) -> None:
     _SCOPES[variable] = check
 
 
+#: actions that check another organisation's work (policy.CHECKS) -> (URL variable, the column
+#: holding the organisation that made the record it names): the guard refuses that organisation.
+_MAKERS: dict[str, tuple[str, InstrumentedAttribute]] = {}
+
+
+def register_maker(action: str, variable: str, column: InstrumentedAttribute) -> None:
+    """Refuse `action` on the record named by URL `variable` to the organisation in `column`.
+
+    `column` is a mapped attribute of the record's model (whose primary key is `id`), e.g.
+    `Submission.uploaded_by_organisation_id` for "submission.verify" and "submission_id".
+    """
+    _MAKERS[action] = (variable, column)
+
+
+def _check_maker(actor: Actor, action: str, kwargs: dict) -> None:
+    variable, column = _MAKERS.get(action, (None, None))
+    if variable not in kwargs:
+        return
+    maker = db.session.scalar(select(column).where(column.class_.id == kwargs[variable]))
+    if policy.ALL not in policy.reaches(actor, action) and policy.is_own_work(actor, action, maker):
+        _forbid(f"Your organisation made this record, so another must do {action} (maker-checker).")
+
+
 def guard(action: str):
     """Guard a view with an action of the policy matrix (an unknown action fails at import)."""
     policy.check_action(action)
@@ -152,6 +177,7 @@ def guard(action: str):
             for variable, check in _SCOPES.items():
                 if variable in kwargs:
                     check(kwargs[variable], action)
+            _check_maker(actor, action, kwargs)
             return view(*args, **kwargs)
 
         guarded.sib_action = action

@@ -1,7 +1,6 @@
 """The app factory's body: binds extensions, registers blueprints, error handlers and commands."""
 
 import logging
-import uuid
 from pathlib import Path
 
 from flask import Flask, g, request
@@ -9,6 +8,7 @@ from flask import Flask, g, request
 from config import BASE_DIR, ProductionConfig, config_from_env
 from sib.extensions import api, db, migrate
 from sib.fields import register_fields
+from sib.ops.request_log import bounded_request_id
 from sib.problems import ServiceError
 from sib.sqlite import make_transactions_real
 
@@ -34,13 +34,18 @@ def build_app(config_class=None) -> Flask:
     app.register_error_handler(ServiceError, api.handle_service_error)
     _register_request_id(app)
     _register_features(app)
+    # After authentication (registered with the features): out-of-bounds ids, query values
+    # and JSON bodies answer 4xx before any view parses them (issue 9).
+    from sib import input_bounds
+
+    input_bounds.init_app(app)
     return app
 
 
 def _register_request_id(app: Flask) -> None:
     @app.before_request
     def assign_request_id():
-        g.request_id = request.headers.get("X-Request-Id") or uuid.uuid4().hex
+        g.request_id = bounded_request_id(request.headers.get("X-Request-Id"))
 
     @app.after_request
     def echo_request_id(response):
@@ -69,6 +74,9 @@ def _register_features(app: Flask) -> None:
     from sib.auth import pages as auth_pages
 
     access.init_app(app)
+    from sib import audit_keys  # issue 12: the audit log's key, outside the database
+
+    audit_keys.init_app(app)
     access.register_scope("reference", contracts_access.visible_contract)
     app.register_blueprint(auth_pages.blueprint)
     api.register_blueprint(auth_api.blp)
@@ -101,3 +109,19 @@ def _register_features(app: Flask) -> None:
     api.register_blueprint(submissions_api.blp)
     for command in submissions_cli.commands:
         app.cli.add_command(command)
+    # Maker-checker (issue 9): the organisation that uploaded a submission never verifies it.
+    from outcomes.submissions.models import Submission
+
+    access.register_maker(
+        "submission.verify", "submission_id", Submission.uploaded_by_organisation_id
+    )
+
+    # Operations (issue 11): JSON request log, 503 on a lost database, probes, `sib db backup`.
+    from sib.ops import register as ops
+
+    ops.init_app(app)
+
+    # Web pages (issue 10): server-rendered, Swedish and English (flask-babel).
+    from sib.web import setup as web
+
+    web.init_app(app)

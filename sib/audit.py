@@ -1,8 +1,14 @@
-"""The append-only, hash-chained audit log; each write records its event in the same transaction."""
+"""The append-only, hash-chained audit log; each write records its event in the same transaction.
+
+Each row's `hash` chains plain SHA-256 over the row and the one before (anyone can recompute
+it); its `seal` is an HMAC of that hash under the audit key, which is kept out of the database
+(sib/audit_keys.py). Signed checkpoints published outside the database anchor the chain's
+length (sib/audit_checkpoint.py); sib/audit_verify.py walks it. Lock order: docs/locking.md.
+"""
 
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -18,9 +24,11 @@ from sqlalchemy import (
     text,
     update,
 )
+from sqlalchemy import inspect as inspect_instance
 from sqlalchemy.orm import Mapped, mapped_column
 
 from sib.actor import Actor
+from sib.audit_keys import current_keyring
 from sib.dbtypes import UtcDateTime
 from sib.extensions import db
 
@@ -46,6 +54,10 @@ class AuditEvent(db.Model):
     request_id: Mapped[str | None] = mapped_column(String(64))
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64), unique=True)
+    #: HMAC-SHA256 of `hash` under the audit key named by `key_id`; NULL on rows written
+    #: before the log was keyed (accepted only before the first sealed row)
+    seal: Mapped[str | None] = mapped_column(String(64))
+    key_id: Mapped[str | None] = mapped_column(String(16))
 
     def canonical(self) -> str:
         """The row's content as canonical JSON: what its hash covers."""
@@ -128,6 +140,8 @@ def record(
         prev_hash=head.hash,
     )
     event.hash = chain_hash(event.prev_hash, event.canonical())
+    keyring = current_keyring()
+    event.key_id, event.seal = keyring.key_id, keyring.seal(event.hash)
     head.seq, head.hash = event.seq, event.hash
     db.session.add(event)
     db.session.flush()
@@ -136,6 +150,9 @@ def record(
 
 def _locked_head() -> "AuditChainHead":
     """The chain head, held until the transaction ends so that appends happen one at a time."""
+    # Lock order (docs/locking.md): the caller's own row changes take their locks first; the
+    # chain lock comes last. Without this flush they would be written after it, under it.
+    db.session.flush()
     if db.session.get_bind().dialect.name == "postgresql":
         # Held to commit or rollback; a second appender waits here, then reads the new head.
         db.session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": CHAIN_LOCK_KEY})
@@ -154,63 +171,32 @@ def _locked_head() -> "AuditChainHead":
     return head
 
 
-#: rows read per query while verifying; bounds memory however long the log
-VERIFY_BATCH = 1000
+def verify_chain(held: Sequence = ()) -> dict:
+    """Walk the whole log against its seals and checkpoints (sib.audit_verify.verify)."""
+    from sib.audit_verify import verify  # imported here: that module builds on this one
+
+    return verify(held)
 
 
-def verify_chain() -> dict:
-    """Walk the whole log: {ok, checked, first_bad_seq, problem} (first_bad_seq None when ok).
+def lock_for_change(instance: Any) -> Any:
+    """Lock `instance`'s row until the transaction ends and reload it, before deciding a change.
 
-    Finds a changed row (its hash no longer matches), a deleted row (a gap in the sequence or
-    a broken link), and a deleted tail (the chain head remembers more than is there).
+    Two requests that read "not yet approved" at once both approve and both record; a verb
+    that calls this first decides on the state as it is after the other one committed, and
+    records one event per real change. Take it before the first `record` of the transaction
+    (docs/locking.md). Returns the same instance, its attributes (and the session's) reloaded.
     """
-    table = AuditEvent.__table__
-    expected, prev_hash, checked = 1, GENESIS_HASH, 0
-    while True:
-        rows = (
-            db.session.execute(
-                select(table)
-                .where(table.c.seq >= expected)
-                .order_by(table.c.seq)
-                .limit(VERIFY_BATCH)
-            )
-            .mappings()
-            .all()
-        )
-        for row in rows:
-            problem = _row_problem(row, expected, prev_hash)
-            if problem:
-                return _verdict(checked, expected, problem)
-            expected, prev_hash, checked = expected + 1, row["hash"], checked + 1
-        if len(rows) < VERIFY_BATCH:
-            break
-    head = db.session.execute(select(AuditChainHead.__table__)).mappings().first()
-    problem = _head_problem(head, expected - 1, prev_hash) if head is not None else None
-    if problem:
-        return _verdict(checked, *problem)
-    return {"ok": True, "checked": checked, "first_bad_seq": None, "problem": None}
-
-
-def _row_problem(row: Mapping, expected: int, prev_hash: str) -> str | None:
-    if row["seq"] != expected:
-        return f"row {expected} is missing"
-    if row["prev_hash"] != prev_hash:
-        return f"row {expected} does not follow the row before it"
-    if chain_hash(prev_hash, canonical_json(row)) != row["hash"]:
-        return f"row {expected} was changed after it was written"
-    return None
-
-
-def _head_problem(head: Mapping, last: int, last_hash: str) -> tuple[int, str] | None:
-    # The chain alone cannot show a cut-off tail or a rewritten last row; the head can.
-    if head["seq"] > last:
-        return last + 1, f"the log ends at {last} but its head says {head['seq']}: rows deleted"
-    if head["seq"] < last:
-        return head["seq"] + 1, f"rows after {head['seq']} were written around the chain head"
-    if head["hash"] != last_hash:
-        return last, f"row {last} does not match the chain head"
-    return None
-
-
-def _verdict(checked: int, seq: int, problem: str) -> dict:
-    return {"ok": False, "checked": checked, "first_bad_seq": seq, "problem": problem}
+    db.session.flush()
+    mapper = inspect_instance(instance).mapper
+    identity = inspect_instance(instance).identity
+    table = mapper.local_table
+    where = [column == value for column, value in zip(mapper.primary_key, identity, strict=True)]
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(select(*mapper.primary_key).where(*where).with_for_update())
+    else:
+        # SQLite locks the whole database for a writer: a no-op UPDATE takes that lock now.
+        first = mapper.primary_key[0]
+        db.session.execute(update(table).where(*where).values({first.name: first}))
+    # Everything read before the lock may be stale (e.g. a collection of payer shares).
+    db.session.expire_all()
+    return instance

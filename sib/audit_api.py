@@ -1,7 +1,8 @@
-"""The auditor's API on the whole log: incremental pulls of events, and the chain check."""
+"""The auditor's API on the whole log: incremental pulls of events, checkpoints, the chain check."""
 
 import json
 
+from flask import current_app
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
@@ -9,7 +10,16 @@ from sqlalchemy import select
 
 from sib.access import guard
 from sib.audit import AuditEvent, verify_chain
+from sib.audit_checkpoint import (
+    Checkpoint,
+    CheckpointError,
+    parse_checkpoint,
+    published,
+    take_checkpoint,
+)
+from sib.audit_keys import current_keyring
 from sib.extensions import db
+from sib.problems import ServiceError
 
 blp = Blueprint("audit", __name__, url_prefix="/api/v1/audit", description="The audit log")
 #: events per page unless `limit` says otherwise, and the most a page holds
@@ -36,6 +46,12 @@ class AuditEventSchema(Schema):
     hash = fields.String(
         metadata={"description": "SHA-256 of prev_hash + canonical JSON of the hashed columns"}
     )
+    seal = fields.String(
+        allow_none=True,
+        metadata={"description": "HMAC-SHA256 of `hash` under the audit key (null: written "
+                  "before the log was keyed)"},
+    )  # fmt: skip
+    key_id = fields.String(allow_none=True, metadata={"description": "Which audit key sealed it"})
 
 
 class EventPageSchema(Schema):
@@ -58,6 +74,43 @@ class VerdictSchema(Schema):
     checked = fields.Integer(metadata={"description": "Rows found sound before any problem"})
     first_bad_seq = fields.Integer(allow_none=True)
     problem = fields.String(allow_none=True)
+    checkpoint_seq = fields.Integer(
+        allow_none=True, metadata={"description": "The furthest checkpoint compared"}
+    )
+    unsealed = fields.Integer(metadata={"description": "Rows written before the log was keyed"})
+
+
+class HeldSchema(Schema):
+    checkpoint = fields.List(
+        fields.String(),
+        load_default=list,
+        metadata={"description": "Checkpoint tokens you hold (repeat the parameter for more); "
+                  "the log must reach each of them unchanged"},
+    )  # fmt: skip
+
+
+class CheckpointSchema(Schema):
+    seq = fields.Integer(metadata={"description": "Events in the log when it was taken"})
+    hash = fields.String(metadata={"description": "The chain hash of event `seq`"})
+    at = fields.String(metadata={"description": "When it was taken (UTC)"})
+    keyed_from = fields.Integer(metadata={"description": "The first sealed event"})
+    key_id = fields.String()
+    signature = fields.String(metadata={"description": "HMAC-SHA256 under the audit key"})
+    token = fields.String(metadata={"description": "All of the above on one line, for `verify`"})
+
+
+class CheckpointsSchema(Schema):
+    current = fields.Nested(
+        CheckpointSchema, metadata={"description": "The log's head now, signed: keep it"}
+    )
+    published = fields.List(
+        fields.Nested(CheckpointSchema),
+        metadata={"description": "The latest checkpoints in the outbox, oldest first"},
+    )
+
+
+class LimitSchema(Schema):
+    limit = fields.Integer(load_default=20, validate=validate.Range(min=1, max=MAX_LIMIT))
 
 
 def event_view(event: AuditEvent, reference: str | None) -> dict:
@@ -97,7 +150,43 @@ class Events(MethodView):
 @blp.route("/verify")
 class Verify(MethodView):
     @guard("audit.verify")
+    @blp.arguments(HeldSchema, location="query")
     @blp.response(200, VerdictSchema)
-    def get(self):
-        """Walk the hash chain: ok, how many rows were checked, and the first bad one."""
-        return verify_chain()
+    def get(self, held):
+        """Walk the chain against its seals, the outbox and the checkpoints you hold.
+
+        An empty or shorter log than a checkpoint recorded fails, naming the first missing row.
+        """
+        return verify_chain(held_checkpoints(held["checkpoint"]))
+
+
+def held_checkpoints(tokens: list[str]) -> list[Checkpoint]:
+    """The auditor's checkpoints, each readable and signed by a known audit key, or 422."""
+    keyring, held, errors = current_keyring(), [], []
+    for index, token in enumerate(tokens):
+        path = f"query.checkpoint[{index}]"
+        try:
+            checkpoint = parse_checkpoint(token)
+        except CheckpointError as error:
+            errors.append((path, str(error)))
+            continue
+        if not checkpoint.is_signed_by(keyring):
+            errors.append((path, "not signed by this service's audit key"))
+        held.append(checkpoint)
+    if errors:
+        raise ServiceError("A checkpoint given cannot be used.", errors)
+    return held
+
+
+@blp.route("/checkpoints")
+class Checkpoints(MethodView):
+    @guard("audit.checkpoints.read")
+    @blp.arguments(LimitSchema, location="query")
+    @blp.response(200, CheckpointsSchema)
+    def get(self, args):
+        """The log's head signed now, to keep, and the latest checkpoints in the outbox."""
+        outbox, _ = published(current_app.config.get("AUDIT_CHECKPOINT_DIR"))
+        return {
+            "current": take_checkpoint(current_keyring()).as_dict(),
+            "published": [c.as_dict() for c in outbox[-args["limit"] :]],
+        }

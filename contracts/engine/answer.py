@@ -1,122 +1,107 @@
-"""The engine's answer as a JSON-ready dict: amounts as strings, explanations, totals (pure)."""
+"""The answer document of TERMS.md, written from the typed answer: the only writer (pure)."""
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
 
-from contracts.engine.evaluate import TermRun
-from contracts.engine.guarantees import GuaranteePayment
-from contracts.engine.model import Contract
 from contracts.engine.money import format_amount, format_decimal
-from contracts.engine.period import PeriodResult
+from contracts.engine.results import Answer, PeriodAnswer
 
 ZERO = Decimal(0)
 
 
-def explanation(run: TermRun) -> str:
-    """Return a term's explanation: its gate, the clause that fired and each cap that bound.
+def answer_document(answer: Answer) -> dict:
+    """Write the typed answer as the JSON-ready answer document (TERMS.md "The engine's answer").
 
     Args:
-        run: the settled term.
+        answer: what `settle` returned.
 
     Returns:
-        One plain-language sentence, parts separated by semicolons.
+        ``{contract, currency, digest, periods, guarantees, totals}``, amounts as strings with
+        exactly the currency's minor-unit decimals.
     """
-    parts = [run.gate_note, run.clause, *run.notes]
-    if run.pays:
-        parts += run.caps or ["no cap bound"]
-    return "; ".join([p for p in parts if p])
+    contract = answer.contract
+    exponent = contract.exponent
+    return {
+        "contract": contract.reference,
+        "currency": contract.currency,
+        "digest": answer.digest,
+        "periods": [_period(p, exponent) for p in answer.periods],
+        "guarantees": [
+            {"by": g.by, "investor": g.investor, "amount": format_amount(g.amount, exponent)}
+            for g in answer.guarantees
+        ],
+        "totals": _totals(answer, exponent),
+    }
+
+
+def dumps_answer(answer: Answer) -> str:
+    """Print an answer with sorted keys, so identical inputs give identical bytes.
+
+    Args:
+        answer: what `settle` returned.
+
+    Returns:
+        The JSON text, indented by two spaces, ending with a newline.
+    """
+    document = answer_document(answer)
+    return json.dumps(document, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
 
 
 def _measure(value: Decimal | None) -> str | None:
     return None if value is None else format_decimal(value)
 
 
-def period_answer(contract: Contract, result: PeriodResult) -> dict:
-    """Write one settled period as the answer's period object.
+def _period(period: PeriodAnswer, exponent: int) -> dict:
+    def money(amount: Decimal) -> str:
+        return format_amount(amount, exponent)
 
-    Args:
-        contract: the contract (its minor unit).
-        result: the settled period.
-
-    Returns:
-        ``{period, terms, amount, payers, held_back, investors[, provider]}``.
-    """
-    money, exponent = _money(contract), contract.exponent
     out = {
-        "period": result.period.label,
+        "period": period.label,
         "terms": [
             {
-                "term": run.term.id,
-                "measure": _measure(run.measure),
-                "gate_measure": _measure(run.gate_measure),
-                "amount": format_amount(run.amount, exponent),  # `money`, one call less a term
-                "explanation": explanation(run),
+                "term": line.term,
+                "measure": _measure(line.measure),
+                "gate_measure": _measure(line.gate_measure),
+                "amount": money(line.amount),
+                "explanation": line.explanation,
             }
-            for run in result.runs
+            for line in period.terms
         ],
-        "amount": money(sum(result.payers.values(), ZERO)),
-        "payers": {payer: money(v) for payer, v in result.payers.items()},
-        "held_back": {payer: money(v) for payer, v in result.held_back.items()},
+        "amount": money(period.amount),
+        "payers": {line.payer: money(line.owed) for line in period.payers},
+        "held_back": {
+            line.payer: money(line.held_back) for line in period.payers if line.held_back > 0
+        },  # fmt: skip
         "investors": {
-            org: {"principal": money(principal), "return": money(ret)}
-            for org, (principal, ret) in result.distribution.investors.items()
+            share.investor: {"principal": money(share.principal), "return": money(share.return_)}
+            for share in period.investors
         },
     }
-    if result.distribution.provider > 0:
-        out["provider"] = money(result.distribution.provider)
+    if period.provider > 0:
+        out["provider"] = money(period.provider)
     return out
 
 
-def totals_answer(contract: Contract, results: list[PeriodResult], irrs: dict) -> dict:
-    """Sum the answer's periods and attach each investor's IRR.
+def _totals(answer: Answer, exponent: int) -> dict:
+    def money(amount: Decimal) -> str:
+        return format_amount(amount, exponent)
 
-    Args:
-        contract: the contract.
-        results: the settled periods.
-        irrs: ``{investor: Decimal or None}``.
-
-    Returns:
-        ``{amount, payers, investors: {org: {principal, return, irr}}[, provider]}``.
-    """
-    money = _money(contract)
-    payers = {p: sum((r.payers[p] for r in results), ZERO) for p in contract.payers}
-    investors = {}
-    for inv in contract.investors:
-        got = [r.distribution.investors[inv.org] for r in results]
-        irr = irrs.get(inv.org)
-        investors[inv.org] = {
-            "principal": money(sum((g[0] for g in got), ZERO)),
-            "return": money(sum((g[1] for g in got), ZERO)),
-            "irr": None if irr is None else f"{irr:f}",
-        }
+    payers = {p: answer.payer_total(p) for p in answer.contract.payers}
     out = {
         "amount": money(sum(payers.values(), ZERO)),
         "payers": {k: money(v) for k, v in payers.items()},
-        "investors": investors,
+        "investors": {
+            total.investor: {
+                "principal": money(total.principal),
+                "return": money(total.return_),
+                "irr": None if total.irr is None else f"{total.irr:f}",
+            }
+            for total in answer.investors
+        },
     }
-    provider = sum((r.distribution.provider for r in results), ZERO)
+    provider = answer.provider_total()
     if provider > 0:
         out["provider"] = money(provider)
     return out
-
-
-def guarantees_answer(contract: Contract, payments: list[GuaranteePayment]) -> list[dict]:
-    """Write the guarantee payments as ``[{by, investor, amount}]``.
-
-    Args:
-        contract: the contract.
-        payments: the settled guarantee payments.
-
-    Returns:
-        The list, in guarantee then investor order.
-    """
-    money = _money(contract)
-    return [{"by": p.by, "investor": p.investor, "amount": money(p.amount)} for p in payments]
-
-
-def _money(contract: Contract):
-    def money(amount: Decimal) -> str:
-        return format_amount(amount, contract.exponent)
-
-    return money

@@ -170,3 +170,18 @@ def _participant_card(readings: Readings, term: Term, ctx: Context, run: TermRun
 def _clip(term: Term, units: Decimal) -> Decimal:
     units = max(ZERO, Decimal(units))
     return units if term.max_units is None else min(units, term.max_units)
+
+
+def explanation(run: TermRun) -> str:
+    """Return a term's explanation: its gate, the clause that fired and each cap that bound.
+
+    Args:
+        run: the settled term.
+
+    Returns:
+        One plain-language sentence, parts separated by semicolons.
+    """
+    parts = [run.gate_note, run.clause, *run.notes]
+    if run.pays:
+        parts += run.caps or ["no cap bound"]
+    return "; ".join([p for p in parts if p])

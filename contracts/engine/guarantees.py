@@ -3,23 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from decimal import Decimal
 
 from contracts.engine.interest import Position
 from contracts.engine.model import Contract
 from contracts.engine.money import round_minor, split
+from contracts.engine.results import GuaranteePayment
 
 ZERO = Decimal(0)
-
-
-@dataclass(frozen=True)
-class GuaranteePayment:
-    """What a guarantor pays an investor under one guarantee."""
-
-    by: str
-    investor: str
-    amount: Decimal
 
 
 def guarantee_date(contract: Contract, through: int | None) -> dt.date | None:
@@ -58,7 +49,7 @@ def settle_guarantees(contract: Contract, positions: list[Position], on: dt.date
         The GuaranteePayments with a positive amount, in guarantee then ``parties`` order.
     """
     payments = []
-    for g in contract.guarantees:
+    for number, g in enumerate(contract.guarantees):
         covered = [p for p in positions if g.tranche is None or p.investor.tranche == g.tranche]
         share = g.share_of_principal
         shortfalls = [(p.investor.org, _shortfall(contract, share, p, on)) for p in covered]
@@ -71,10 +62,25 @@ def settle_guarantees(contract: Contract, positions: list[Position], on: dt.date
             amount = parts[p.investor.org]
             if amount > 0:
                 p.principal_received += amount
-                payments.append(GuaranteePayment(g.by, p.investor.org, amount))
+                payments.append(GuaranteePayment(g.by, p.investor.org, amount, on, number))
     return payments
 
 
 def _shortfall(contract: Contract, share: Decimal, position: Position, on: dt.date) -> Decimal:
-    promised = round_minor(share * position.drawn_by(on), contract.exponent, contract.rounding)
-    return max(promised - position.principal_received, ZERO)
+    return shortfall_of(contract, share, position.drawn_by(on), position.principal_received)
+
+
+def shortfall_of(contract: Contract, share: Decimal, drawn: Decimal, received: Decimal) -> Decimal:
+    """Return one guarantee's shortfall for one investor, before any cap.
+
+    Args:
+        contract: the contract (minor unit, rounding).
+        share: the guarantee's ``share_of_principal``.
+        drawn: the investor's principal drawn by the date guarantees settle.
+        received: the principal it has received, earlier guarantee payments included.
+
+    Returns:
+        ``share x drawn`` rounded to the minor unit, less ``received``, never below zero.
+    """
+    promised = round_minor(share * drawn, contract.exponent, contract.rounding)
+    return max(promised - received, ZERO)

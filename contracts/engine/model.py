@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from contracts.engine.money import D, minor_unit
@@ -18,6 +18,18 @@ class Metric:
     unit: str
     higher_is_better: bool
     participant_level: bool
+    name: str = ""
+
+
+@dataclass(frozen=True)
+class Party:
+    """An organisation's role on the contract, as listed in ``parties`` (its order counts)."""
+
+    organisation: str
+    role: str
+    commitment: Decimal | None = None
+    tranche: str | None = None
+    yearly_cap: Decimal | None = None
 
 
 @dataclass(frozen=True)
@@ -119,9 +131,9 @@ class Guarantee:
     tranche: str | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Contract:
-    """The whole terms document, parsed."""
+    """The whole terms document, parsed; ``document`` keeps the JSON as agreed, for the digest."""
 
     reference: str
     currency: str
@@ -140,6 +152,16 @@ class Contract:
     per_participant: Decimal | None
     guarantees: tuple[Guarantee, ...]
     surplus: str
+    parties: tuple[Party, ...] = ()
+    document: Mapping = field(default_factory=dict, repr=False)
+
+    def roles_of(self, organisation: str) -> frozenset[str]:
+        """The roles an organisation holds on the contract (empty when it is no party)."""
+        return frozenset(p.role for p in self.parties if p.organisation == organisation)
+
+    def guarantors(self) -> tuple[str, ...]:
+        """The organisations that pay a guarantee, in ``guarantees`` order, each once."""
+        return tuple(dict.fromkeys(g.by for g in self.guarantees))
 
 
 def parse_contract(doc: Mapping) -> Contract:
@@ -154,6 +176,7 @@ def parse_contract(doc: Mapping) -> Contract:
     parties = doc.get("parties", [])
     caps = doc.get("caps") or {}
     terminated = doc.get("terminated_on")
+    order = _listing_order(parties)
     return Contract(
         reference=doc.get("reference", ""),
         currency=doc["currency"],
@@ -162,7 +185,7 @@ def parse_contract(doc: Mapping) -> Contract:
         terminated_on=dt.date.fromisoformat(terminated) if terminated else None,
         metrics={m["code"]: _metric(m) for m in doc.get("metrics", [])},
         periods=tuple(_period(p) for p in doc.get("periods", [])),
-        terms=tuple(_term(t, i) for i, t in enumerate(doc.get("terms", []))),
+        terms=tuple(_term(t, i, order) for i, t in enumerate(doc.get("terms", []))),
         payers=tuple(p["organisation"] for p in parties if p["role"] == "outcome_payer"),
         yearly_caps={
             p["organisation"]: D(p["yearly_cap"])
@@ -175,11 +198,13 @@ def parse_contract(doc: Mapping) -> Contract:
             if p["role"] == "investor"
         ),
         tranches=tuple(_tranche(t) for t in doc.get("tranches", [])),
-        payer_shares=_shares(doc.get("payer_shares") or {}),
+        payer_shares=_shares(doc.get("payer_shares") or {}, order),
         outcome_total=_opt(caps.get("outcome_total")),
         per_participant=_opt(caps.get("per_participant")),
         guarantees=tuple(_guarantee(g) for g in doc.get("guarantees", [])),
         surplus=doc.get("surplus", "retained"),
+        parties=tuple(_party(p) for p in parties),
+        document=doc,
     )
 
 
@@ -187,11 +212,30 @@ def _opt(text: str | None) -> Decimal | None:
     return None if text is None else D(text)
 
 
-def _shares(shares: Mapping) -> tuple[tuple[str, Decimal], ...]:
-    # Ties in the largest-remainder split go to the payer listed first. A JSON object's key
-    # order is not part of the document (the digest sorts keys), so "listed" means listed in
-    # the canonical form: sorted by key.
-    return tuple((org, D(shares[org])) for org in sorted(shares))
+def _listing_order(parties) -> dict[str, int]:
+    # Where each organisation first appears in `parties`: the order that breaks ties.
+    order: dict[str, int] = {}
+    for position, party in enumerate(parties):
+        order.setdefault(party["organisation"], position)
+    return order
+
+
+def _shares(shares: Mapping, order: Mapping[str, int]) -> tuple[tuple[str, Decimal], ...]:
+    # Ties in the largest-remainder split go to the payer listed first in `parties` (TERMS.md
+    # step 6): a JSON object's key order carries no meaning, the `parties` array's order does.
+    # A key that is no party (refused by validation) goes last, by name, to stay deterministic.
+    ranked = sorted(shares, key=lambda org: (order.get(org, len(order)), org))
+    return tuple((org, D(shares[org])) for org in ranked)
+
+
+def _party(p: Mapping) -> Party:
+    return Party(
+        organisation=p["organisation"],
+        role=p["role"],
+        commitment=_opt(p.get("commitment")),
+        tranche=p.get("tranche"),
+        yearly_cap=_opt(p.get("yearly_cap")),
+    )
 
 
 def _metric(m: Mapping) -> Metric:
@@ -200,6 +244,7 @@ def _metric(m: Mapping) -> Metric:
         unit=m.get("unit", "count"),
         higher_is_better=m.get("direction", "higher") == "higher",
         participant_level=bool(m.get("participant_level", False)),
+        name=m.get("name", ""),
     )
 
 
@@ -236,7 +281,7 @@ def _step(s: Mapping) -> Step:
     return Step(D(s["price"]), _opt(until), False)
 
 
-def _term(t: Mapping, index: int) -> Term:
+def _term(t: Mapping, index: int, order: Mapping[str, int]) -> Term:
     periods = t.get("periods")
     return Term(
         id=t["id"],
@@ -251,9 +296,9 @@ def _term(t: Mapping, index: int) -> Term:
         group=("group:" + t["group"]) if t.get("group") else ("term:" + t["id"]),
         cap_per_period=_opt(t.get("cap_per_period")),
         cap_total=_opt(t.get("cap_total")),
-        payer_shares=_shares(t["payer_shares"]) if t.get("payer_shares") else None,
+        payer_shares=_shares(t["payer_shares"], order) if t.get("payer_shares") else None,
         payer_shares_by_period={
-            label: _shares(s) for label, s in (t.get("payer_shares_by_period") or {}).items()
+            label: _shares(s, order) for label, s in (t.get("payer_shares_by_period") or {}).items()
         },
         repeatable=bool(t.get("repeatable", False)),
         tiers=tuple((D(x["at"]), D(x["pay"])) for x in t.get("tiers", [])),

@@ -6,17 +6,7 @@ from collections.abc import Sequence
 from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, Context, Decimal
 from functools import lru_cache
 
-#: ISO 4217 exponents (digits after the point) that differ from the usual 2.
-_EXPONENTS = {
-    "JPY": 0,
-    "ISK": 0,
-    "KRW": 0,
-    "KWD": 3,
-    "BHD": 3,
-    "JOD": 3,
-    "OMR": 3,
-    "TND": 3,
-}
+from contracts.engine.currencies import MINOR_UNIT_EXPONENT
 
 #: The contract's `rounding` field mapped to the decimal module's modes.
 ROUNDING_MODES = {"half_up": ROUND_HALF_UP, "half_even": ROUND_HALF_EVEN}
@@ -29,7 +19,7 @@ _WORK = Context(prec=60, rounding=ROUND_HALF_EVEN)
 #: What the answer writes of a decimal: 28 significant digits, the last rounded half even.
 _PLAIN = Context(prec=28, rounding=ROUND_HALF_EVEN)
 #: The minor units in use, built once (`quantum` is asked on every rounding).
-_QUANTA = {exponent: Decimal(1).scaleb(-exponent) for exponent in range(4)}
+_QUANTA = {exponent: Decimal(1).scaleb(-exponent) for exponent in range(5)}
 
 
 def D(text: str | int | Decimal) -> Decimal:  # noqa: N802 - the conventional money constructor name
@@ -47,15 +37,21 @@ def D(text: str | int | Decimal) -> Decimal:  # noqa: N802 - the conventional mo
 
 
 def minor_unit(currency: str) -> int:
-    """Return the ISO 4217 exponent of a currency (2 for codes not listed as 0 or 3).
+    """Return the ISO 4217 exponent of a currency, from the one table validation also uses.
 
     Args:
-        currency: a three-letter ISO 4217 code.
+        currency: a three-letter ISO 4217 code with a minor unit.
 
     Returns:
         The number of digits after the point in the currency's minor unit.
+
+    Raises:
+        ValueError: for a code without a minor unit (validation refuses those first).
     """
-    return _EXPONENTS.get(currency, 2)
+    try:
+        return MINOR_UNIT_EXPONENT[currency]
+    except KeyError:
+        raise ValueError(f"{currency!r} is not an ISO 4217 currency with a minor unit") from None
 
 
 def quantum(exponent: int) -> Decimal:

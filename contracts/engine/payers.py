@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import NamedTuple
 
 from contracts.engine.model import Contract, Term
 from contracts.engine.money import split
@@ -56,6 +57,16 @@ class PayerBook:
     paid: dict[int, Decimal] = field(default_factory=dict)  # calendar year -> owed so far
 
 
+class YearlyCapMove(NamedTuple):
+    """Step 7 for one payer in one period: what it owes and how money moved in and out."""
+
+    owed: Decimal
+    held_back: Decimal  # moved to a later year (>= 0)
+    carried: Decimal  # held back in earlier years, added now (>= 0)
+    netted: Decimal  # a negative balance from earlier periods, netted now (<= 0)
+    deficit: Decimal  # a negative total carried forward (<= 0)
+
+
 def apply_yearly_cap(book: PayerBook, due: Decimal, year: int, cap: Decimal | None):
     """Step 7 for one payer in one period: carry, net, cap.
 
@@ -69,15 +80,16 @@ def apply_yearly_cap(book: PayerBook, due: Decimal, year: int, cap: Decimal | No
         cap: the payer's ``yearly_cap``, or None.
 
     Returns:
-        ``(owed, held_back)``: what the payer owes for the period, and what was moved on.
+        A YearlyCapMove; ``owed = due + carried + netted - held_back - deficit``.
     """
     carried = sum((v for y, v in book.held.items() if y < year), ZERO)
     book.held = {y: v for y, v in book.held.items() if y >= year}
-    total = due + carried + book.balance
+    netted = book.balance
+    total = due + carried + netted
     book.balance = ZERO
     if total < 0:
         book.balance = total
-        return ZERO, ZERO
+        return YearlyCapMove(ZERO, ZERO, carried, netted, total)
     owed = total
     if cap is not None:
         owed = min(total, max(cap - book.paid.get(year, ZERO), ZERO))
@@ -85,7 +97,7 @@ def apply_yearly_cap(book: PayerBook, due: Decimal, year: int, cap: Decimal | No
     if held > 0:
         book.held[year] = book.held.get(year, ZERO) + held
     book.paid[year] = book.paid.get(year, ZERO) + owed
-    return owed, held
+    return YearlyCapMove(owed, held, carried, netted, ZERO)
 
 
 def held_total(books: dict[str, PayerBook]) -> Decimal:

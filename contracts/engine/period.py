@@ -2,36 +2,25 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import Decimal
 
 from contracts.engine.caps import cap_per_period, group_cap, reduce_pro_rata
-from contracts.engine.evaluate import Context, TermRun, evaluate
+from contracts.engine.evaluate import Context, TermRun, evaluate, explanation
 from contracts.engine.interest import capacity
 from contracts.engine.ledger import Ledger
 from contracts.engine.model import Period
 from contracts.engine.money import format_decimal as fmt
 from contracts.engine.money import round_minor
 from contracts.engine.participants import apply_participant_cap
-from contracts.engine.payers import apply_yearly_cap, held_total, split_term
+from contracts.engine.payers import YearlyCapMove, apply_yearly_cap, held_total, split_term
+from contracts.engine.results import InvestorShare, PayerLine, PeriodAnswer, TermLine
 from contracts.engine.waterfall import Distribution, distribute
 
 ZERO = Decimal(0)
 UNLIMITED = Decimal("Infinity")
 
 
-@dataclass(frozen=True)
-class PeriodResult:
-    """A settled period: its term records, what each payer owes, and where the money went."""
-
-    period: Period
-    runs: list[TermRun]
-    payers: dict[str, Decimal]
-    held_back: dict[str, Decimal]
-    distribution: Distribution
-
-
-def settle_period(ledger: Ledger, index: int) -> PeriodResult:
+def settle_period(ledger: Ledger, index: int) -> PeriodAnswer:
     """Settle the period at ``index``, updating the ledger for the periods after it.
 
     Args:
@@ -39,7 +28,7 @@ def settle_period(ledger: Ledger, index: int) -> PeriodResult:
         index: the period's position in the contract.
 
     Returns:
-        The PeriodResult.
+        The settled period, frozen.
     """
     contract = ledger.contract
     period = contract.periods[index]
@@ -60,9 +49,38 @@ def settle_period(ledger: Ledger, index: int) -> PeriodResult:
         earned[run.term.id] += run.amount
         memory[run.term.group] += run.amount
         ledger.total += run.amount
-    payers, held = _steps_six_seven(ledger, period, runs)
-    distribution = _pay_out(ledger, period, sum(payers.values(), ZERO), known)
-    return PeriodResult(period, runs, payers, held, distribution)
+    parts, moves = _steps_six_seven(ledger, period, runs)
+    distribution = _pay_out(ledger, period, sum((m.owed for m in moves.values()), ZERO), known)
+    return _frozen(ledger, period, runs, parts, moves, distribution)
+
+
+def _frozen(ledger, period, runs, parts, moves, distribution, terminated=False) -> PeriodAnswer:
+    # The working records become the answer's frozen lines; payers in the contract's order.
+    year = period.payment_on.year
+    return PeriodAnswer(
+        label=period.label,
+        payment_on=period.payment_on,
+        terms=tuple(
+            TermLine(run.term.id, run.measure, run.gate_measure, run.amount, explanation(run),
+                     tuple(parts.get(run.term.id, {}).items()))
+            for run in runs
+        ),
+        payers=tuple(
+            PayerLine(payer, _due(parts, payer), m.carried, m.netted, m.held_back, m.deficit,
+                      m.owed, year)
+            for payer, m in moves.items()
+        ),
+        investors=tuple(
+            InvestorShare(org, principal, ret)
+            for org, (principal, ret) in distribution.investors.items()
+        ),
+        provider=distribution.provider,
+        terminated=terminated,
+    )  # fmt: skip
+
+
+def _due(parts: dict, payer: str) -> Decimal:
+    return sum((split.get(payer, ZERO) for split in parts.values()), ZERO)
 
 
 def _investor_room(ledger: Ledger, period: Period, known: dict) -> Decimal:
@@ -159,23 +177,23 @@ def _step_four(ledger: Ledger, paying: list[TermRun]) -> None:
 
 
 def _steps_six_seven(ledger: Ledger, period: Period, runs: list[TermRun]):
+    # Step 6 splits each paying term among payers; step 7 caps each payer's total for the year.
     contract, label = ledger.contract, period.label
     dues = {payer: ZERO for payer in contract.payers}
-    parts = {}
+    parts: dict[str, dict[str, Decimal]] = {}
     for run in runs:
         if run.pays:
             parts[run.term.id] = split = split_term(contract, run.term, label, run.amount)
             for payer, part in split.items():
                 dues[payer] = dues.get(payer, ZERO) + part
-    owed, held = {}, {}
+    moves: dict[str, YearlyCapMove] = {}
     for payer in contract.payers:
         cap = contract.yearly_caps.get(payer)
         book = ledger.books[payer]
-        owed[payer], moved = apply_yearly_cap(book, dues[payer], period.payment_on.year, cap)
-        if moved > 0:
-            held[payer] = moved
-            _note_yearly_cap(runs, parts, payer, cap, moved)
-    return owed, held
+        moves[payer] = move = apply_yearly_cap(book, dues[payer], period.payment_on.year, cap)
+        if move.held_back > 0:
+            _note_yearly_cap(runs, parts, payer, cap, move.held_back)
+    return parts, moves
 
 
 def _note_yearly_cap(runs, parts, payer: str, cap: Decimal, moved: Decimal) -> None:
@@ -196,7 +214,7 @@ def _pay_out(ledger: Ledger, period: Period, money: Decimal, known: dict) -> Dis
     return paid
 
 
-def _terminated(ledger: Ledger, index: int, terms) -> PeriodResult:
+def _terminated(ledger: Ledger, index: int, terms) -> PeriodAnswer:
     contract = ledger.contract
     period = contract.periods[index]
     for book in ledger.books.values():
@@ -211,5 +229,7 @@ def _terminated(ledger: Ledger, index: int, terms) -> PeriodResult:
         )
         runs.append(run)
     zero_investors = {inv.org: (ZERO, ZERO) for inv in contract.investors}
-    payers = {payer: ZERO for payer in contract.payers}
-    return PeriodResult(period, runs, payers, {}, Distribution(zero_investors, ZERO))
+    nothing = YearlyCapMove(ZERO, ZERO, ZERO, ZERO, ZERO)
+    moves = {payer: nothing for payer in contract.payers}
+    distribution = Distribution(zero_investors, ZERO)
+    return _frozen(ledger, period, runs, {}, moves, distribution, terminated=True)

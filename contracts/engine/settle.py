@@ -1,80 +1,70 @@
-"""The engine's entry point: settle a terms document against outcome values (pure)."""
+"""The engine's entry point: settle a contract against outcome values (pure)."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
-from decimal import ROUND_HALF_EVEN, localcontext
+from decimal import ROUND_HALF_EVEN, Decimal, localcontext
 
-from contracts.engine.answer import guarantees_answer, period_answer, totals_answer
 from contracts.engine.digest import digest_of
 from contracts.engine.guarantees import guarantee_date, settle_guarantees
 from contracts.engine.inputs import Outcomes, parse_outcomes
 from contracts.engine.irr import irr_of
 from contracts.engine.ledger import open_ledger
-from contracts.engine.model import Contract, parse_contract
+from contracts.engine.model import Contract
 from contracts.engine.period import settle_period
+from contracts.engine.results import Answer, InvestorTotal
 
 #: Working precision: well beyond the 28 significant digits the answer writes.
 PRECISION = 60
+ZERO = Decimal(0)
 
 
-def settle(terms: Mapping, values: Mapping) -> dict:
-    """Settle every period up to ``through`` and return the answer document.
+def settle(contract: Contract, values: Mapping) -> Answer:
+    """Settle every period up to ``through`` and return the typed answer.
 
     Args:
-        terms: the terms document (``sib-terms/1``) as parsed from JSON, already validated.
+        contract: the validated terms (`contracts.terms` returns it; `parse_contract` builds it
+            from a document already known to be valid).
         values: the engine's input (``values``, ``participants``, ``drawdowns``, ``through``).
 
     Returns:
-        The answer as a JSON-ready dict (TERMS.md "The engine's answer").
+        The Answer; `answer_document` writes it as TERMS.md's answer document.
 
     Raises:
         InputError: when the input has problems; every problem is listed.
     """
-    contract = parse_contract(terms)
     outcomes = parse_outcomes(contract, values)
     with localcontext() as ctx:
         ctx.prec = PRECISION
         ctx.rounding = ROUND_HALF_EVEN
-        results, payments, irrs = _run(contract, outcomes)
-        return {
-            "contract": contract.reference,
-            "currency": contract.currency,
-            "digest": digest_of(terms, values),
-            "periods": [period_answer(contract, r) for r in results],
-            "guarantees": guarantees_answer(contract, payments),
-            "totals": totals_answer(contract, results, irrs),
-        }
+        return _run(contract, outcomes, digest_of(contract.document, values))
 
 
-def _run(contract: Contract, outcomes: Outcomes):
+def _run(contract: Contract, outcomes: Outcomes, digest: str) -> Answer:
     # Periods in order, then guarantees, then each investor's IRR over its dated flows.
     labels = [p.label for p in contract.periods]
     through = None if outcomes.through is None else labels.index(outcomes.through)
     ledger = open_ledger(contract, outcomes)
-    results = [settle_period(ledger, i) for i in range(0 if through is None else through + 1)]
+    periods = tuple(settle_period(ledger, i) for i in range(0 if through is None else through + 1))
     on = guarantee_date(contract, through)
-    payments = [] if on is None else settle_guarantees(contract, ledger.positions, on)
+    payments = tuple(settle_guarantees(contract, ledger.positions, on)) if on else ()
     for payment in payments:
         ledger.flows[payment.investor].append((on, payment.amount))
-    last = results[-1].period.payment_on if results else on
-    irrs = {org: _irr(flows, last) for org, flows in ledger.flows.items()}
-    return results, payments, irrs
-
-
-def _irr(flows, last):
-    # Only flows dated on or before the answer's last payment date count.
-    return None if last is None else irr_of([f for f in flows if f[0] <= last])
-
-
-def dumps_answer(answer: dict) -> str:
-    """Print an answer with sorted keys, so identical inputs give identical bytes.
-
-    Args:
-        answer: the dict `settle` returned.
-
-    Returns:
-        The JSON text, indented by two spaces, ending with a newline.
-    """
-    return json.dumps(answer, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
+    last = periods[-1].payment_on if periods else on
+    investors = []
+    for inv in contract.investors:
+        flows = tuple(f for f in ledger.flows[inv.org] if last is not None and f[0] <= last)
+        investors.append(
+            InvestorTotal(
+                investor=inv.org,
+                principal=sum((s.principal for p in periods for s in p.investors
+                               if s.investor == inv.org), ZERO),
+                return_=sum((s.return_ for p in periods for s in p.investors
+                             if s.investor == inv.org), ZERO),
+                guarantee=sum((g.amount for g in payments if g.investor == inv.org), ZERO),
+                irr=None if last is None else irr_of(list(flows)),
+                flows=flows,
+            )
+        )  # fmt: skip
+    held = tuple((payer, sum(book.held.values(), ZERO)) for payer, book in ledger.books.items())
+    return Answer(contract, digest, periods, payments, tuple(investors), held)

@@ -1,7 +1,9 @@
 """Load a sib-terms/1 document: parse, check shape and meaning, report every problem at once."""
 
 import json
+from functools import lru_cache
 
+from contracts.engine.public import Contract, parse_contract
 from contracts.terms.problems import (
     Problem,
     TermsError,
@@ -13,19 +15,26 @@ from contracts.terms.references import reference_problems
 from contracts.terms.schemas import DocumentSchema
 from contracts.terms.term_rules import term_problems
 
-__all__ = ["Problem", "TermsError", "load_terms", "load_terms_text"]
+__all__ = ["Problem", "TermsError", "load_terms", "load_terms_text", "stored_terms"]
 
 
-def load_terms(document: object) -> dict:
-    """Return `document` unchanged when it is a valid terms document, else raise TermsError."""
+def load_terms(document: object) -> Contract:
+    """Return the engine's typed contract of a valid terms document, else raise TermsError.
+
+    The contract keeps the document itself (`Contract.document`, unchanged) as the record for
+    export, audit and the digest.
+    """
     problems = _document_problems(document)
     if problems:
         raise TermsError(problems)
-    return document
+    return parse_contract(document)
 
 
-def load_terms_text(text: str | bytes) -> dict:
-    """Parse JSON text (refusing repeated keys) and load it as a terms document."""
+def load_terms_text(text: str | bytes) -> Contract:
+    """Parse JSON text (refusing repeated keys) and load it as a terms document.
+
+    This is the one place a terms document's JSON text is read.
+    """
     if isinstance(text, bytes):
         try:
             text = text.decode("utf-8-sig")  # a byte order mark is tolerated, as RFC 8259 allows
@@ -46,7 +55,7 @@ def load_terms_text(text: str | bytes) -> dict:
     problems = in_document_order(found + _document_problems(document), document)
     if problems:
         raise TermsError(problems)
-    return document
+    return parse_contract(document)
 
 
 def _document_problems(document: object) -> list[Problem]:
@@ -97,3 +106,17 @@ def _parse_problems(node, path):
     elif isinstance(node, list):
         for index, value in enumerate(node):
             yield from _parse_problems(value, child(path, index))
+
+
+def stored_terms(text: str) -> Contract:
+    """The typed contract of a terms document stored after validation (not validated again).
+
+    Stored versions never change, so parsing is remembered per text: every caller of one
+    version shares one frozen contract.
+    """
+    return _stored(text)
+
+
+@lru_cache(maxsize=512)
+def _stored(text: str) -> Contract:
+    return parse_contract(json.loads(text))

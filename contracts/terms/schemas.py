@@ -3,7 +3,7 @@
 from marshmallow import ValidationError, fields, validates_schema
 from marshmallow.validate import Length
 
-from contracts.terms.currencies import MINOR_UNIT_EXPONENT
+from contracts.engine.public import MINOR_UNIT_EXPONENT
 from contracts.terms.orgnumber import org_number_problem
 from contracts.terms.term_schemas import TERM_KINDS
 from contracts.terms.values import (

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
-from contracts.engine.money import minor_unit
+from contracts.engine.public import minor_unit
 from contracts.models import Contract, Party
 from outcomes.payments.models import Drawdown
 from sib import audit

@@ -19,7 +19,16 @@ from sib.dbtypes import Money, UtcDateTime
 from sib.extensions import db
 
 RUN_STATUSES = ("draft", "approved", "settled", "superseded")
-LINE_KINDS = ("payment", "adjustment")
+#: a term's amount (`payment`) or its change (`adjustment`); a yearly cap moving a payer's money
+#: out of a period (`held_back`) or into it (`carried`); a payer's negative total carried
+#: forward (`deficit_carried`) or netted later (`deficit_netted`); a guarantor's payment
+LINE_KINDS = (
+    "payment", "adjustment", "held_back", "carried", "deficit_carried", "deficit_netted",
+    "guarantee",
+)  # fmt: skip
+#: what an organisation owes in a run: its share of outcome payments, or a guarantee
+OBLIGATION_KINDS = ("outcomes", "guarantee")
+SETTLEMENT_KINDS = ("payment", "reversal")
 
 
 class Drawdown(db.Model):
@@ -66,9 +75,12 @@ class PaymentRun(db.Model):
     created_by: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     approved_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    #: when the last obligation was settled (the settlements table holds each entry)
     settled_on: Mapped[date | None] = mapped_column(Date)
     settlement_reference: Mapped[str | None] = mapped_column(String(200))
     settled_by: Mapped[str | None] = mapped_column(String(200))
+    #: what went to the provider in this run, in the contract currency
+    provider_amount: Mapped[Decimal] = mapped_column(Money(), default=Decimal(0))
 
     contract: Mapped[Contract] = relationship()
     version: Mapped[ContractVersion] = relationship()
@@ -81,6 +93,7 @@ class PaymentRun(db.Model):
     investors: Mapped[list["RunInvestor"]] = relationship(
         cascade="all, delete-orphan", order_by="RunInvestor.position"
     )
+    settlements: Mapped[list["RunSettlement"]] = relationship(order_by="RunSettlement.id")
 
     __table_args__ = (
         UniqueConstraint("contract_id", "digest"),
@@ -106,6 +119,13 @@ class RunLine(db.Model):
     #: the term's amount, or for an adjustment the new amount minus the approved one
     amount: Mapped[Decimal] = mapped_column(Money())
     explanation: Mapped[str] = mapped_column(Text)
+    #: who the line is about: the payer of a yearly-cap line, the guarantor of a guarantee
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
+    #: the investor a guarantee line pays
+    investor_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
+
+    organisation: Mapped[Organisation | None] = relationship(foreign_keys=[organisation_id])
+    investor: Mapped[Organisation | None] = relationship(foreign_keys=[investor_id])
 
     __table_args__ = (
         CheckConstraint("kind IN (" + ", ".join(f"'{k}'" for k in LINE_KINDS) + ")", name="kind"),
@@ -113,7 +133,7 @@ class RunLine(db.Model):
 
 
 class RunPayer(db.Model):
-    """What one outcome payer owes in a run, and its approval of that share."""
+    """What one organisation owes in a run (its outcome share, or a guarantee) and its approval."""
 
     __tablename__ = "run_payers"
 
@@ -121,6 +141,8 @@ class RunPayer(db.Model):
     run_id: Mapped[int] = mapped_column(ForeignKey("payment_runs.id"), index=True)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
     position: Mapped[int] = mapped_column(Integer)
+    #: `outcomes` (an outcome payer's share) or `guarantee` (a guarantor's payments)
+    kind: Mapped[str] = mapped_column(String(20), default="outcomes")
     #: owed in this run, payments and adjustments together, in the contract currency
     amount: Mapped[Decimal] = mapped_column(Money())
     approved_by: Mapped[str | None] = mapped_column(String(200))
@@ -128,7 +150,12 @@ class RunPayer(db.Model):
 
     organisation: Mapped[Organisation] = relationship()
 
-    __table_args__ = (UniqueConstraint("run_id", "organisation_id"),)
+    __table_args__ = (
+        UniqueConstraint("run_id", "organisation_id", "kind"),
+        CheckConstraint(
+            "kind IN (" + ", ".join(f"'{k}'" for k in OBLIGATION_KINDS) + ")", name="kind"
+        ),
+    )
 
 
 class RunInvestor(db.Model):
@@ -144,7 +171,61 @@ class RunInvestor(db.Model):
     principal: Mapped[Decimal] = mapped_column(Money())
     #: return paid in this run, in the contract currency
     return_amount: Mapped[Decimal] = mapped_column(Money())
+    #: guarantee payments received in this run, in the contract currency
+    guarantee: Mapped[Decimal] = mapped_column(Money(), default=Decimal(0))
 
     organisation: Mapped[Organisation] = relationship()
 
     __table_args__ = (UniqueConstraint("run_id", "organisation_id"),)
+
+
+class RunSettlement(db.Model):
+    """A settled obligation (`payment`) or the reversal of a wrong one; never edited."""
+
+    __tablename__ = "run_settlements"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("payment_runs.id"), index=True)
+    obligation_id: Mapped[int] = mapped_column(ForeignKey("run_payers.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    #: the day the money moved (for a reversal: the day of the entry it reverses)
+    settled_on: Mapped[date] = mapped_column(Date)
+    #: the payment's reference (bank transfer, invoice), or why a reversal was made
+    reference: Mapped[str] = mapped_column(String(200))
+    #: the payment entry a reversal undoes
+    reverses_id: Mapped[int | None] = mapped_column(ForeignKey("run_settlements.id"), unique=True)
+    #: settled amount (the obligation's), in the contract currency; negative for a reversal
+    amount: Mapped[Decimal] = mapped_column(Money())
+    created_by: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+    obligation: Mapped[RunPayer] = relationship()
+
+    __table_args__ = (
+        CheckConstraint(
+            "kind IN (" + ", ".join(f"'{k}'" for k in SETTLEMENT_KINDS) + ")", name="kind"
+        ),
+    )
+
+
+class Forecast(db.Model):
+    """A settlement computed for a period whose payment date has not come: never approvable."""
+
+    __tablename__ = "forecasts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contract_id: Mapped[int] = mapped_column(ForeignKey("contracts.id"), index=True)
+    period_label: Mapped[str] = mapped_column(String(80))
+    version_id: Mapped[int] = mapped_column(ForeignKey("contract_versions.id"))
+    #: the engine's input document (JSON text, sorted keys)
+    input_document: Mapped[str] = mapped_column(Text)
+    digest: Mapped[str] = mapped_column(String(64))
+    #: the engine's answer (JSON text, sorted keys)
+    answer: Mapped[str] = mapped_column(Text)
+    #: the day the forecast was asked for: figures known then
+    made_on: Mapped[date] = mapped_column(Date)
+    created_by: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+    contract: Mapped[Contract] = relationship()
+    version: Mapped[ContractVersion] = relationship()

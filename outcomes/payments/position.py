@@ -1,9 +1,14 @@
-"""What a run owes: the engine's figures per period less what earlier runs had approved (pure).
+"""What a run owes: the engine's typed answer per period less what earlier runs approved (pure).
 
-A period's *figures* are plain dicts of decimals: ``{"terms": {id: amount}, "payers": {org:
-amount}, "investors": {org: {"principal", "return"}}, "provider": amount}``. The approved
-position of a period is the sum of the figures every approved run owed for it; a new run owes a
-period's figures in full when nothing was approved for it yet, else only the difference.
+A period's *figures* are nested dicts of decimals taken from the engine's answer, never
+re-derived: ``terms`` {term: amount}; ``moves`` {payer: {line kind: signed amount}} (what step 7
+moved into or out of the period, signed as it adds to what the payer owes); ``payers`` {payer:
+owed}; ``guarantees`` {guarantor: {investor: amount}}; ``investors`` {investor: {principal,
+return, guarantee}}; ``provider``. The approved position of a period is the sum of the figures
+every approved run owed for it; a new run owes a period's figures in full when nothing was
+approved for it yet, else only the difference. By construction, for every run and period:
+
+    sum(lines) = sum(payers) + sum(guarantees) = sum(investors) + provider
 """
 
 from __future__ import annotations
@@ -13,12 +18,22 @@ import json
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from contracts.engine.public import (
+    Answer,
+    Contract,
+    GuaranteePayment,
+    PeriodAnswer,
+    format_decimal,
+)
+
 ZERO = Decimal(0)
+#: step 7's movements, in the order their lines are listed
+MOVE_KINDS = ("carried", "deficit_netted", "held_back", "deficit_carried")
 
 
 @dataclass
 class Line:
-    """One term's line in a run: the term's amount, or the difference from what was approved."""
+    """One line of a run: a term's amount or change, a yearly-cap movement, or a guarantee."""
 
     period: str
     kind: str
@@ -26,6 +41,8 @@ class Line:
     measure: str | None
     amount: Decimal
     explanation: str
+    organisation: str | None = None
+    investor: str | None = None
 
 
 @dataclass
@@ -36,100 +53,153 @@ class Owed:
     allocation: dict[str, dict] = field(default_factory=dict)
 
 
-def figures_of(period: dict, guarantees: list[dict], payers: list[str]) -> dict:
-    """The figures of one answer period as decimals (guarantee payments count as principal)."""
+def figures_of(period: PeriodAnswer, guarantees: tuple[GuaranteePayment, ...] = ()) -> dict:
+    """The figures of one settled period, with the guarantees that settle on it."""
     investors = {
-        org: {"principal": Decimal(f["principal"]), "return": Decimal(f["return"])}
-        for org, f in period.get("investors", {}).items()
+        s.investor: {"principal": s.principal, "return": s.return_, "guarantee": ZERO}
+        for s in period.investors
     }
-    payer_amounts = {org: Decimal(amount) for org, amount in period["payers"].items()}
-    for payment in guarantees:
-        entry = investors.setdefault(payment["investor"], {"principal": ZERO, "return": ZERO})
-        entry["principal"] += Decimal(payment["amount"])
-        if payment["by"] in payers:
-            payer_amounts[payment["by"]] = payer_amounts.get(payment["by"], ZERO) + Decimal(
-                payment["amount"]
-            )
+    paid: dict[str, dict[str, Decimal]] = {}
+    for g in guarantees:
+        to = paid.setdefault(g.by, {})
+        to[g.investor] = to.get(g.investor, ZERO) + g.amount
+        entry = investors.setdefault(
+            g.investor, {"principal": ZERO, "return": ZERO, "guarantee": ZERO}
+        )
+        entry["guarantee"] += g.amount
     return {
-        "terms": {t["term"]: Decimal(t["amount"]) for t in period["terms"]},
-        "payers": payer_amounts,
+        "terms": {line.term: line.amount for line in period.terms},
+        "moves": {p.payer: _moves(p) for p in period.payers},
+        "payers": {p.payer: p.owed for p in period.payers},
+        "guarantees": paid,
         "investors": investors,
-        "provider": Decimal(period.get("provider", "0")),
+        "provider": period.provider,
+    }
+
+
+def _moves(line) -> dict[str, Decimal]:
+    # Signed as each adds to what the payer owes: owed = due + the sum of these.
+    return {
+        "carried": line.carried,
+        "deficit_netted": line.netted,
+        "held_back": -line.held_back,
+        "deficit_carried": -line.deficit,
     }
 
 
 def add(a: dict, b: dict, sign: int = 1) -> dict:
-    """The sum of two figures (or the difference, with sign -1), key by key."""
-    return {
-        "terms": _add_flat(a["terms"], b["terms"], sign),
-        "payers": _add_flat(a["payers"], b["payers"], sign),
-        "investors": {
-            org: _add_flat(
-                a["investors"].get(org, {"principal": ZERO, "return": ZERO}),
-                b["investors"].get(org, {"principal": ZERO, "return": ZERO}),
-                sign,
-            )
-            for org in {**a["investors"], **b["investors"]}
-        },
-        "provider": a["provider"] + sign * b["provider"],
-    }
-
-
-def _add_flat(a: dict, b: dict, sign: int) -> dict:
-    return {key: a.get(key, ZERO) + sign * b.get(key, ZERO) for key in {**a, **b}}
+    """The sum of two figures (or the difference, with sign -1), key by key, at every depth."""
+    out = {}
+    for key in {**a, **b}:
+        x, y = a.get(key), b.get(key)
+        if isinstance(x, dict) or isinstance(y, dict):
+            out[key] = add(x or {}, y or {}, sign)
+        else:
+            out[key] = (x or ZERO) + sign * (y or ZERO)
+    return out
 
 
 def is_zero(figures: dict) -> bool:
     """Whether every amount in the figures is zero."""
-    flat = list(figures["terms"].values()) + list(figures["payers"].values())
-    flat += [v for f in figures["investors"].values() for v in f.values()]
-    return all(v == 0 for v in flat) and figures["provider"] == 0
+    return all(is_zero(v) if isinstance(v, dict) else v == 0 for v in figures.values())
 
 
-def owed_by_run(answer: dict, period_label: str, approved: dict[str, dict], payers) -> Owed:
+def sum_of(figures: dict) -> Decimal:
+    """The sum of every amount at any depth of a figures entry (e.g. all payers)."""
+    return sum((sum_of(v) if isinstance(v, dict) else v for v in figures.values()), ZERO)
+
+
+def owed_by_run(answer: Answer, period_label: str, approved: dict[str, dict]) -> Owed:
     """What a run through ``period_label`` owes, given the approved position per period."""
     owed = Owed()
-    last = answer["periods"][-1]["period"] if answer["periods"] else None
-    for period in answer["periods"]:
-        label = period["period"]
-        guarantees = answer["guarantees"] if label == last else []
-        new = figures_of(period, guarantees, payers)
+    last = answer.periods[-1].label if answer.periods else None
+    for period in answer.periods:
+        label = period.label
+        new = figures_of(period, answer.guarantees if label == last else ())
         if label not in approved:
             if label == period_label:
                 owed.allocation[label] = new
-                owed.lines += [
-                    _line(label, "payment", t, Decimal(t["amount"])) for t in period["terms"]
-                ]
+                owed.lines += _lines(answer.contract, period, new, None)
             continue
         difference = add(new, approved[label], -1)
         if is_zero(difference):
             continue
         owed.allocation[label] = difference
-        owed.lines += _adjustment_lines(label, period, approved[label], difference)
+        owed.lines += _lines(answer.contract, period, difference, approved[label])
     return owed
 
 
-def _adjustment_lines(label: str, period: dict, was: dict, difference: dict) -> list[Line]:
+def _lines(contract: Contract, period: PeriodAnswer, owed: dict, was: dict | None) -> list[Line]:
+    # The period's lines in full (`was` None) or as differences from what was approved.
+    label = period.label
     lines = []
-    for term in period["terms"]:
-        change = difference["terms"].get(term["term"], ZERO)
-        if change == 0:
-            continue
-        before = was["terms"].get(term["term"], ZERO)
-        note = f"adjustment: {before} was approved, now {term['amount']}; {term['explanation']}"
-        lines.append(_line(label, "adjustment", term, change, note))
-    if not lines:
-        # The terms did not change but the split did (e.g. a yearly cap or the waterfall).
+    for term in period.terms:
+        change = owed["terms"].get(term.term, ZERO)
+        if was is None:
+            lines.append(Line(label, "payment", term.term, _text(term.measure), change,
+                              term.explanation))  # fmt: skip
+        elif change != 0:
+            before = was["terms"].get(term.term, ZERO)
+            note = f"adjustment: {before} was approved, now {term.amount}; {term.explanation}"
+            lines.append(Line(label, "adjustment", term.term, _text(term.measure), change, note))
+    listed = {term.term for term in period.terms}
+    for term, change in owed["terms"].items():
+        if term not in listed and change != 0:
+            # An amendment took the term out of the period: what was approved for it is undone.
+            note = (f"adjustment: {was['terms'].get(term, ZERO)} was approved; the term no "
+                    f"longer applies in this period under the terms in force")  # fmt: skip
+            lines.append(Line(label, "adjustment", term, None, change, note))
+    for payer, moves in owed["moves"].items():
+        for kind in MOVE_KINDS:
+            amount = moves.get(kind, ZERO)
+            if amount != 0:
+                note = _move_note(contract, period, payer, kind, amount)
+                lines.append(Line(label, kind, "-", None, amount, _adjusted(note, was), payer))
+    for by, paid in owed["guarantees"].items():
+        for investor, amount in paid.items():
+            if amount != 0:
+                note = _guarantee_note(contract, by, investor, amount, period)
+                lines.append(Line(label, "guarantee", "-", None, amount, _adjusted(note, was),
+                                  by, investor))  # fmt: skip
+    if was is not None and not lines:
+        # Nothing a line shows changed, but the split did (e.g. amended shares or the waterfall).
         lines.append(
             Line(label, "adjustment", "-", None, ZERO, "adjustment of payers or investors only")
         )
     return lines
 
 
-def _line(label: str, kind: str, term: dict, amount: Decimal, explanation: str = "") -> Line:
-    return Line(
-        label, kind, term["term"], term["measure"], amount, explanation or term["explanation"]
-    )
+def _adjusted(note: str, was: dict | None) -> str:
+    return note if was is None else f"adjustment: {note}"
+
+
+def _move_note(contract: Contract, period: PeriodAnswer, payer: str, kind: str, amount) -> str:
+    year = period.payment_on.year
+    cap = contract.yearly_caps.get(payer)
+    cap_text = f"its yearly_cap of {cap} for {year}" if cap is not None else "no yearly cap"
+    if kind == "held_back":
+        return (f"{payer}: {-amount} over {cap_text} held back and carried to its first period "
+                f"paid in a later year (TERMS.md step 7)")  # fmt: skip
+    if kind == "carried":
+        return (f"{payer}: {amount} held back under its yearly_cap in an earlier year, carried "
+                f"into this period (TERMS.md step 7)")  # fmt: skip
+    if kind == "deficit_carried":
+        return (f"{payer}: its total for the period came to -{amount}; the negative balance is "
+                f"carried forward and netted against later periods, never charged back to "
+                f"investors (TERMS.md step 7)")  # fmt: skip
+    return (f"{payer}: a negative balance of {amount} from earlier periods netted here "
+            f"(TERMS.md step 7)")  # fmt: skip
+
+
+def _guarantee_note(contract: Contract, by: str, investor: str, amount, period) -> str:
+    shares = [f"{g.share_of_principal}" for g in contract.guarantees if g.by == by]
+    return (f"guarantee: {by} pays {investor} {amount}, the shortfall of its principal received "
+            f"against {' and '.join(shares)} of the principal drawn, on {period.payment_on} "
+            f"(TERMS.md Guarantees)")  # fmt: skip
+
+
+def _text(measure: Decimal | None) -> str | None:
+    return None if measure is None else format_decimal(measure)
 
 
 def totals(allocation: dict[str, dict]) -> dict:
@@ -142,7 +212,8 @@ def totals(allocation: dict[str, dict]) -> dict:
 
 def empty() -> dict:
     """Figures with nothing in them."""
-    return {"terms": {}, "payers": {}, "investors": {}, "provider": ZERO}
+    return {"terms": {}, "moves": {}, "payers": {}, "guarantees": {}, "investors": {},
+            "provider": ZERO}  # fmt: skip
 
 
 def dumps_allocation(allocation: dict[str, dict]) -> str:
@@ -151,8 +222,9 @@ def dumps_allocation(allocation: dict[str, dict]) -> str:
 
 
 def loads_allocation(text: str) -> dict[str, dict]:
-    """The allocation back from its JSON text, amounts as decimals."""
-    return json.loads(text, parse_float=Decimal, object_hook=_decimals)
+    """The allocation back from its JSON text, amounts as decimals (older runs filled in)."""
+    allocation = json.loads(text, parse_float=Decimal, object_hook=_decimals)
+    return {label: add(empty(), figures) for label, figures in allocation.items()}
 
 
 def _decimals(obj: dict) -> dict:

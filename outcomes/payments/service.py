@@ -1,4 +1,4 @@
-"""Verbs on payment runs: compute, approve per payer, settle; each flushes and never commits."""
+"""Verbs that compute payment runs from the engine's typed answer; each flushes, never commits."""
 
 import json
 from datetime import UTC, date, datetime
@@ -7,9 +7,7 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from contracts.engine.digest import digest_of
-from contracts.engine.errors import InputError
-from contracts.engine.settle import dumps_answer, settle
+from contracts.engine.public import Answer, InputError, digest_of, dumps_answer, settle
 from contracts.models import Contract, Organisation
 from outcomes.payments import position
 from outcomes.payments.inputs import dumps_input, engine_input, period_of, version_for
@@ -21,31 +19,38 @@ from sib.problems import ConflictError, NotFoundError, ServiceError
 
 #: statuses whose figures were approved: the approved position is their sum
 APPROVED = ("approved", "settled")
+ZERO = Decimal(0)
 
 
 def compute_run(
-    contract: Contract, period_label: str, actor: Actor, *, now: datetime | None = None
+    contract: Contract,
+    period_label: str,
+    actor: Actor,
+    *,
+    now: datetime | None = None,
+    today: date | None = None,
 ) -> tuple[PaymentRun, bool]:
     """Settle a contract through a period and store the run; the same inputs give the same run.
 
-    Returns the run and whether it is new. Two requests racing with the same inputs: the second
-    insert violates the unique (contract, digest) and raises IntegrityError; its edge rolls back
-    and asks again (`compute_committed`), finding the winner's run.
+    Returns the run and whether it is new. A period whose payment date is after `today` is
+    refused: its money is not due yet (ask for a forecast instead). Two requests racing with
+    the same inputs: the second insert violates the unique (contract, digest) and raises
+    IntegrityError; its edge rolls back and asks again (`compute_committed`).
     """
     now = now or datetime.now(UTC)
     period = period_of(contract, period_label)
+    require_due(period, today or now.date())
     version = version_for(contract, period)
-    terms = json.loads(version.document)
-    values = engine_input(contract, terms, period)
-    digest = digest_of(terms, values)
+    values = engine_input(contract, version.agreed.document, period)
+    digest = digest_of(version.agreed.document, values)
     approved = approved_position(contract)
     existing = _existing(contract, digest)
     if existing is not None:
         _refresh_if_stale(existing, approved, actor)
         return existing, False
-    answer = _settled(terms, values)
+    answer = settled_answer(version, values)
     run = _stored(contract, period_label, version, values, answer, actor, now)
-    _fill(run, terms, answer, approved)
+    _fill(run, answer, approved)
     _supersede_drafts(run, actor)
     audit.record(
         "payment_run.computed",
@@ -58,19 +63,35 @@ def compute_run(
     return run, True
 
 
+def require_due(period, today: date) -> None:
+    """Refuse a run for a period whose payment date has not come (a 422 naming the date)."""
+    if period.payment_on > today:
+        raise ServiceError(
+            f"Period {period.label} is paid on {period.payment_on}, which is after today "
+            f"({today}); its money is not due yet. Ask for a forecast instead (the "
+            "contract's /forecasts, same period): it is stored apart and never approved.",
+            [("$.period", f"payment date {period.payment_on} is in the future")],
+        )  # fmt: skip
+
+
 def compute_committed(
-    contract: Contract, period_label: str, actor: Actor, *, now: datetime | None = None
+    contract: Contract,
+    period_label: str,
+    actor: Actor,
+    *,
+    now: datetime | None = None,
+    today: date | None = None,
 ) -> tuple[PaymentRun, bool]:
     """The edges' way to compute: commit once; when a racing request stored the same inputs
     first (IntegrityError), roll back and answer with its run."""
     reference = contract.reference
     try:
-        result = compute_run(contract, period_label, actor, now=now)
+        result = compute_run(contract, period_label, actor, now=now, today=today)
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
         contract = db.session.scalar(select(Contract).where(Contract.reference == reference))
-        result = compute_run(contract, period_label, actor, now=now)
+        result = compute_run(contract, period_label, actor, now=now, today=today)
         db.session.commit()
     return result
 
@@ -81,14 +102,20 @@ def _existing(contract: Contract, digest: str) -> PaymentRun | None:
     )
 
 
-def _settled(terms: dict, values: dict) -> dict:
+def settled_answer(version, values: dict) -> Answer:
+    """The engine's typed answer for a version's terms and an input, or a 422 problem."""
     try:
-        return settle(terms, values)
+        return settle(version.agreed, values)
     except InputError as error:
         raise ServiceError(
             f"The figures in force cannot be settled: {len(error.problems)} problem(s).",
             [(p.path, p.message) for p in error.problems],
         ) from error
+
+
+def stored_answer(run: PaymentRun) -> Answer:
+    """A stored run's typed answer, settled again from its stored terms version and input."""
+    return settled_answer(run.version, json.loads(run.input_document))
 
 
 def _stored(contract, period_label, version, values, answer, actor, now) -> PaymentRun:
@@ -97,7 +124,7 @@ def _stored(contract, period_label, version, values, answer, actor, now) -> Paym
         period_label=period_label,
         version_id=version.id,
         input_document=dumps_input(values),
-        digest=answer["digest"],
+        digest=answer.digest,
         answer=dumps_answer(answer),
         allocation="{}",
         basis="",
@@ -110,32 +137,51 @@ def _stored(contract, period_label, version, values, answer, actor, now) -> Paym
     return run
 
 
-def _fill(run: PaymentRun, terms: dict, answer: dict, approved: dict) -> None:
-    """Write the run's lines, payers and investors from the answer and the approved position."""
-    payers = [p["organisation"] for p in terms["parties"] if p["role"] == "outcome_payer"]
-    investors = [p["organisation"] for p in terms["parties"] if p["role"] == "investor"]
-    owed = position.owed_by_run(answer, run.period_label, approved, payers)
+def _fill(run: PaymentRun, answer: Answer, approved: dict) -> None:
+    """Write the run's lines, obligations and investors from the typed answer."""
+    contract = answer.contract
+    owed = position.owed_by_run(answer, run.period_label, approved)
     total = position.totals(owed.allocation)
-    organisations = _organisations(payers + investors)
+    investors = [i.org for i in contract.investors]
+    guarantors = [g for g in contract.guarantors() if position.sum_of(
+        total["guarantees"].get(g, {})) != 0]  # fmt: skip
+    organisations = _organisations([*contract.payers, *investors, *contract.guarantors()])
     run.allocation = position.dumps_allocation(owed.allocation)
     run.basis = position.basis_of(approved)
-    run.lines = [
-        RunLine(position=i, period_label=ln.period, kind=ln.kind, term_id=ln.term,
-                measure=ln.measure, amount=ln.amount, explanation=ln.explanation)
-        for i, ln in enumerate(owed.lines)
+    run.provider_amount = total["provider"]
+    run.lines = [_line(i, ln, organisations) for i, ln in enumerate(owed.lines)]
+    obligations = [
+        RunPayer(organisation=organisations[slug], position=i, kind="outcomes",
+                 amount=total["payers"].get(slug, ZERO))
+        for i, slug in enumerate(contract.payers)
     ]  # fmt: skip
-    run.payers = [
-        RunPayer(organisation=organisations[slug], position=i,
-                 amount=total["payers"].get(slug, Decimal(0)))
-        for i, slug in enumerate(payers)
+    obligations += [
+        RunPayer(organisation=organisations[slug], position=len(obligations) + i,
+                 kind="guarantee", amount=position.sum_of(total["guarantees"][slug]))
+        for i, slug in enumerate(guarantors)
     ]  # fmt: skip
+    run.payers = obligations
     run.investors = [
         RunInvestor(organisation=organisations[slug], position=i,
-                    principal=total["investors"].get(slug, {}).get("principal", Decimal(0)),
-                    return_amount=total["investors"].get(slug, {}).get("return", Decimal(0)))
+                    principal=_got(total, slug, "principal"),
+                    return_amount=_got(total, slug, "return"),
+                    guarantee=_got(total, slug, "guarantee"))
         for i, slug in enumerate(investors)
     ]  # fmt: skip
     db.session.flush()
+
+
+def _got(total: dict, investor: str, key: str) -> Decimal:
+    return total["investors"].get(investor, {}).get(key, ZERO)
+
+
+def _line(index: int, line: position.Line, organisations: dict) -> RunLine:
+    return RunLine(
+        position=index, period_label=line.period, kind=line.kind, term_id=line.term,
+        measure=line.measure, amount=line.amount, explanation=line.explanation,
+        organisation=organisations.get(line.organisation) if line.organisation else None,
+        investor=organisations.get(line.investor) if line.investor else None,
+    )  # fmt: skip
 
 
 def _organisations(slugs: list[str]) -> dict[str, Organisation]:
@@ -150,7 +196,7 @@ def _refresh_if_stale(run: PaymentRun, approved: dict, actor: Actor) -> None:
         return
     run.lines, run.payers, run.investors = [], [], []
     db.session.flush()
-    _fill(run, json.loads(run.version.document), json.loads(run.answer), approved)
+    _fill(run, stored_answer(run), approved)
     audit.record(
         "payment_run.recomputed",
         actor=actor,
@@ -207,69 +253,8 @@ def run_of(contract: Contract, run_id: int) -> PaymentRun:
     return run
 
 
-def approve_run(
-    run: PaymentRun, organisation_id: int, actor: Actor, *, now: datetime | None = None
-) -> PaymentRun:
-    """Approve one payer's share; the run is approved once every payer has approved its own."""
-    now = now or datetime.now(UTC)
-    _require_status(run, "draft", "approved")
-    share = next((p for p in run.payers if p.organisation_id == organisation_id), None)
-    if share is None:
-        raise NotFoundError("Your organisation is not an outcome payer of this run.")
-    if share.approved_at is not None:
-        return run
-    share.approved_by, share.approved_at = actor.label, now
-    audit.record(
-        "payment_run.payer_approved",
-        actor=actor,
-        entity_type="payment_run",
-        entity_id=run.id,
-        contract_id=run.contract_id,
-        after={"payer": share.organisation.slug, "amount": format(share.amount, "f")},
-    )
-    if all(p.approved_at is not None for p in run.payers):
-        _approve_whole(run, actor, now)
-    db.session.flush()
-    return run
-
-
-def _approve_whole(run: PaymentRun, actor: Actor, now: datetime) -> None:
-    if run.basis != position.basis_of(approved_position(run.contract)):
-        raise ConflictError(
-            "Another run was approved since this one was computed; compute this period again "
-            "so that its adjustments are taken against the figures approved now."
-        )
-    run.status, run.approved_at = "approved", now
-    audit.record(
-        "payment_run.approved",
-        actor=actor,
-        entity_type="payment_run",
-        entity_id=run.id,
-        contract_id=run.contract_id,
-        before={"status": "draft"},
-        after={"status": "approved", "digest": run.digest},
-    )
-
-
-def settle_run(run: PaymentRun, settled_on: date, reference: str, actor: Actor) -> PaymentRun:
-    """Record that an approved run was paid: the date and the payment reference."""
-    _require_status(run, "approved", "settled")
-    run.status, run.settled_on, run.settlement_reference = "settled", settled_on, reference
-    run.settled_by = actor.label
-    audit.record(
-        "payment_run.settled",
-        actor=actor,
-        entity_type="payment_run",
-        entity_id=run.id,
-        contract_id=run.contract_id,
-        before={"status": "approved"},
-        after={"status": "settled", "settled_on": settled_on.isoformat(), "reference": reference},
-    )
-    db.session.flush()
-    return run
-
-
-def _require_status(run: PaymentRun, needed: str, doing: str) -> None:
+def require_status(run: PaymentRun, needed: str, doing: str) -> None:
+    """Refuse (409) a verb on a run that is not in the status it needs."""
     if run.status != needed:
         raise ConflictError(
             f"Payment run {run.id} is {run.status}; only a {needed} run can be {doing}."

@@ -1,6 +1,5 @@
 """The statements API: an investor's and a payer's statement, as JSON or as an Excel workbook."""
 
-from datetime import UTC, datetime
 from decimal import Decimal
 
 from flask import Response, request
@@ -9,7 +8,7 @@ from flask_smorest import Blueprint
 from sqlalchemy import select
 
 from contracts.access import standing_of
-from contracts.engine.money import minor_unit, quantum
+from contracts.engine.public import minor_unit, quantum
 from contracts.models import Contract, Organisation
 from outcomes.statements.investor import build_investor_statement
 from outcomes.statements.payer import build_payer_statement
@@ -23,6 +22,7 @@ from outcomes.statements.workbook import investor_workbook, payer_workbook
 from sib.access import current_action, current_actor, guard, require
 from sib.extensions import db
 from sib.problems import NotFoundError
+from sib.today import today
 from sib.xlsx import XLSX_MIMETYPE
 
 blp = Blueprint("statements", __name__, url_prefix="/api/v1", description="Statements")
@@ -71,7 +71,7 @@ def _in_minor_units(value, unit: Decimal):
 
 def _investor(slug: str, args: dict, suffix: bool):
     organisation, contract = _organisation_and_contract(slug, args["contract"])
-    as_of = args.get("as_of") or datetime.now(UTC).date()
+    as_of = args.get("as_of") or today()
     statement = build_investor_statement(contract, organisation, as_of)
     statement = _in_minor_units(statement, quantum(minor_unit(contract.currency)))
     if _wants_xlsx(suffix):

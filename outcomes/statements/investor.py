@@ -1,85 +1,74 @@
-"""An investor's statement: capital in, money back, what is still owed, and the cases ahead."""
+"""An investor's statement: capital in, distributions, what is still owed, and the cases ahead.
 
-import json
+Every figure comes from the approved runs (the engine's typed answer, stored) and the engine's
+public rules: money is dated at the engine's payment dates, as TERMS.md dates it; when runs
+were settled on other days, the difference is shown apart (`settlement_timing`).
+"""
+
 from datetime import date
-from decimal import ROUND_HALF_EVEN, Decimal
+from decimal import Decimal
 
-import pyxirr
-
-from contracts.engine.inputs import Drawdown as EngineDrawdown
-from contracts.engine.interest import Position, accrued_interest
-from contracts.engine.irr import irr_of
-from contracts.engine.model import Investor
-from contracts.engine.money import minor_unit, round_minor
+from contracts.engine.public import guarantee_shortfall, irr_of, return_allowed
 from contracts.models import Contract, Organisation
 from contracts.service import version_in_force
 from outcomes.payments.drawdowns import drawn_by
-from outcomes.statements.ledger import entries, payment_dates
+from outcomes.statements.ledger import entries, final_period, payment_dates
 from sib.problems import NotFoundError
 
 ZERO = Decimal(0)
-FOUR_PLACES = Decimal("0.0001")
 
 
 def build_investor_statement(contract: Contract, investor: Organisation, as_of: date) -> dict:
     """The statement of one investor on one contract as of a day (only its own figures)."""
-    terms = _terms(contract, as_of)
-    party = _party(terms, investor.slug, contract)
-    cap = next(t["return_cap"] for t in terms["tranches"] if t["name"] == party["tranche"])
-    exponent = minor_unit(contract.currency)
+    agreed = _agreed(contract, as_of)
+    party = next((i for i in agreed.investors if i.org == investor.slug), None)
+    if party is None:
+        raise NotFoundError(f"{investor.slug} is not an investor on contract {contract.reference}.")
     drawn = drawn_by(contract, investor.id, as_of)
-    periods = _distributions(contract, investor.slug, as_of)
+    rows = _distributions(contract, investor.slug, as_of)
     money_in = sum((amount for _, amount in drawn), ZERO)
-    principal_back = sum((p["principal"] for p in periods), ZERO)
-    return_back = sum((p["return"] for p in periods), ZERO)
-    position = _position(investor.slug, party, drawn, periods)
-    allowed = _return_allowed(cap, position, as_of, money_in, exponent, terms)
+    got = {k: sum((r[k] for r in rows), ZERO) for k in ("principal", "return", "guarantee")}
+    final = _is_final(contract, rows)
+    repaid = [(r["paid_on"], r["principal"] + r["guarantee"], r["return"]) for r in rows]
+    allowed = return_allowed(agreed, investor.slug, drawn, repaid, as_of)
     flows = [(on, -amount) for on, amount in drawn]
-    flows += [(p["paid_on"], p["principal"] + p["return"]) for p in periods]
-    end = max(payment_dates(contract).values())
-    best_more = _best_case_more(cap, position, end, money_in, principal_back, return_back,
-                                exponent, terms)  # fmt: skip
-    worst_more = _guaranteed(terms, contract, party, money_in, principal_back)
+    flows += [(r["paid_on"], r["principal"] + r["return"] + r["guarantee"]) for r in rows]
+    back = got["principal"] + got["return"] + got["guarantee"]
+    unpaid = money_in - got["principal"] - got["guarantee"]
+    tranche = next(t for t in agreed.document["tranches"] if t["name"] == party.tranche)
     return {
-        "contract": contract.reference,
-        "currency": contract.currency,
-        "investor": investor.slug,
-        "name": investor.name,
-        "as_of": as_of,
-        "tranche": party["tranche"],
-        "return_cap": cap,
-        "commitment": Decimal(party["commitment"]),
-        "drawn": money_in,
-        "undrawn": Decimal(party["commitment"]) - money_in,
+        "contract": contract.reference, "currency": contract.currency,
+        "investor": investor.slug, "name": investor.name, "as_of": as_of,
+        "tranche": party.tranche, "return_cap": tranche["return_cap"],
+        "commitment": party.commitment, "drawn": money_in, "undrawn": party.commitment - money_in,
         "drawdowns": [{"on": on, "amount": amount} for on, amount in drawn],
-        "distributions": periods,
-        "principal_received": principal_back,
-        "return_received": return_back,
-        "outstanding_principal": money_in - principal_back,
+        "distributions": rows,
+        "principal_received": got["principal"], "return_received": got["return"],
+        "guarantee_received": got["guarantee"], "money_back": back,
+        "outstanding_principal": ZERO if final else unpaid,
+        "principal_not_repaid": unpaid if final else None,
+        "final": final,
         "return_allowed_to_date": allowed,
-        "return_accrued_unpaid": None if allowed is None else max(allowed - return_back, ZERO),
-        "xirr_to_date": xirr_of(flows),
-        "best_case": _case(flows, end, best_more, principal_back + return_back),
-        "worst_case": _case(flows, end, worst_more, principal_back + return_back),
-    }
+        "return_accrued_unpaid": None if allowed is None else max(allowed - got["return"], ZERO),
+        "xirr_to_date": irr_of(flows),
+        "settlement_timing": _timing(drawn, rows, flows),
+        "best_case": _case(flows, back, ZERO if final else _best_more(agreed, contract, investor,
+                                                                     drawn, repaid, unpaid, got)),
+        "worst_case": _case(flows, back, ZERO if final else guarantee_shortfall(
+            agreed, investor.slug, money_in, got["principal"])),
+    }  # fmt: skip
 
 
-def _terms(contract: Contract, as_of: date) -> dict:
+def _agreed(contract: Contract, as_of: date):
     try:
-        return json.loads(version_in_force(contract, as_of).document)
+        return version_in_force(contract, as_of).agreed
     except NotFoundError:
-        return json.loads(contract.versions[0].document)
-
-
-def _party(terms: dict, slug: str, contract: Contract) -> dict:
-    for party in terms["parties"]:
-        if party["role"] == "investor" and party["organisation"] == slug:
-            return party
-    raise NotFoundError(f"{slug} is not an investor on contract {contract.reference}.")
+        return contract.versions[0].agreed
 
 
 def _distributions(contract: Contract, slug: str, as_of: date) -> list[dict]:
-    """Per period: the principal and return approved for the investor, and how much is settled."""
+    """Per period: principal, return and guarantee approved for the investor, dated at the
+    period's payment date, and what of it was settled and when."""
     by_period: dict[str, dict] = {}
     for entry in entries(contract, as_of):
         share = entry.figures["investors"].get(slug)
@@ -87,95 +76,57 @@ def _distributions(contract: Contract, slug: str, as_of: date) -> list[dict]:
             continue
         row = by_period.setdefault(entry.period, {
             "period": entry.period, "paid_on": entry.paid_on, "principal": ZERO,
-            "return": ZERO, "settled": ZERO, "runs": []})  # fmt: skip
-        row["principal"] += share["principal"]
-        row["return"] += share["return"]
-        row["paid_on"] = max(row["paid_on"], entry.paid_on)
-        if entry.status == "settled":
-            row["settled"] += share["principal"] + share["return"]
+            "return": ZERO, "guarantee": ZERO, "settled": ZERO, "settled_on": None,
+            "runs": []})  # fmt: skip
+        for key in ("principal", "return", "guarantee"):
+            row[key] += share.get(key, ZERO)
+        if entry.settled_on is not None:
+            row["settled"] += share["principal"] + share["return"] + share.get("guarantee", ZERO)
+            row["settled_on"] = max(filter(None, (row["settled_on"], entry.settled_on)))
         row["runs"].append(entry.run_id)
     order = list(payment_dates(contract))
     return sorted(by_period.values(), key=lambda r: order.index(r["period"]))
 
 
-def _position(slug: str, party: dict, drawn, periods) -> Position:
-    investor = Investor(slug, Decimal(party["commitment"]), party["tranche"])
-    position = Position(investor, [EngineDrawdown(slug, on, amount) for on, amount in drawn])
-    for row in periods:
-        position.receive(row["paid_on"], row["principal"], row["return"])
-    return position
+def _is_final(contract: Contract, rows: list[dict]) -> bool:
+    """Whether the last period's money is settled: nothing more can come from outcomes."""
+    last = final_period(contract)
+    return any(r["period"] == last and r["settled_on"] is not None for r in rows)
 
 
-def _return_allowed(
-    cap: dict, position: Position, on: date, drawn, exponent, terms
-) -> Decimal | None:
-    """The most return the tranche's cap allows up to a day (None: uncapped)."""
-    mode = terms.get("rounding", "half_up")
-    if cap["kind"] == "uncapped":
-        return None
-    if cap["kind"] == "annual_rate":
-        return round_minor(accrued_interest(Decimal(cap["rate"]), position, on), exponent, mode)
-    if cap["kind"] == "total":
-        return round_minor(Decimal(cap["rate"]) * drawn, exponent, mode)
-    return ZERO
-
-
-def _best_case_more(cap, position, end, drawn, principal_back, return_back, exponent, terms):
-    """Every remaining cap reached: the rest of the principal and all the return still allowed."""
-    allowed = _return_allowed(cap, position, end, drawn, exponent, terms)
+def _best_more(agreed, contract, investor, drawn, repaid, unpaid, got) -> Decimal | None:
+    """Every remaining cap reached: the rest of the principal and the return still allowed at
+    the last payment date (None: uncapped)."""
+    end = max(payment_dates(contract).values())
+    allowed = return_allowed(agreed, investor.slug, drawn, repaid, end)
     if allowed is None:
         return None
-    return (drawn - principal_back) + max(allowed - return_back, ZERO)
+    return unpaid + max(allowed - got["return"], ZERO)
 
 
-def _guaranteed(terms: dict, contract: Contract, party: dict, drawn, principal_back) -> Decimal:
-    """Nothing more paid from outcomes: only guarantees covering the investor still pay.
-
-    Each guarantee pays `share_of_principal` x principal drawn less the principal received.
-    Its cap is shared by every investor it covers; the others' figures are not this investor's
-    to see, so the cap is applied as if it were the only one short (an upper bound then).
-    """
-    exponent = minor_unit(contract.currency)
-    mode = terms.get("rounding", "half_up")
-    received, total = principal_back, ZERO
-    for guarantee in terms.get("guarantees", []):
-        if guarantee.get("tranche") not in (None, party["tranche"]):
-            continue
-        due = round_minor(Decimal(guarantee["share_of_principal"]) * drawn, exponent, mode)
-        shortfall = max(due - received, ZERO)
-        if "cap" in guarantee:
-            shortfall = min(shortfall, Decimal(guarantee["cap"]))
-        # Later guarantees count earlier guarantee payments as principal received (TERMS.md).
-        received += shortfall
-        total += shortfall
-    return total
-
-
-def _case(flows, end: date, more: Decimal | None, back: Decimal) -> dict:
+def _case(flows, back: Decimal, more: Decimal | None) -> dict:
     if more is None:
         return {"money_back": None, "still_to_come": None, "xirr": None}
-    return {
-        "money_back": back + more,
-        "still_to_come": more,
-        "xirr": xirr_of(flows + [(end, more)]) if more else xirr_of(flows),
-    }
+    end = max((on for on, _ in flows), default=None)
+    with_more = flows + [(end, more)] if more and end else flows
+    return {"money_back": back + more, "still_to_come": more, "xirr": irr_of(with_more)}
 
 
-def xirr_of(flows: list[tuple[date, Decimal]]) -> Decimal | None:
-    """The XIRR of dated flows (pyxirr), 4 decimals; None when no rate exists.
-
-    pyxirr's solver is tried first (it is fast); when it finds nothing, the engine's search
-    for the root closest to 0 decides, as in the engine's answer.
-    """
-    merged: dict[date, Decimal] = {}
-    for on, amount in flows:
-        merged[on] = merged.get(on, ZERO) + amount
-    if not any(a > 0 for a in merged.values()) or not any(a < 0 for a in merged.values()):
+def _timing(drawn, rows: list[dict], flows) -> dict | None:
+    """The XIRR on the days money was actually settled, beside the one on payment dates."""
+    late = [r for r in rows if r["settled_on"] is not None and r["settled_on"] != r["paid_on"]]
+    if not late:
         return None
-    try:
-        rate = pyxirr.xirr(list(merged), list(merged.values()))
-    except (pyxirr.InvalidPaymentsError, ValueError):
-        rate = None
-    if rate is None or rate != rate:  # no root, or NaN
-        return irr_of(flows)
-    return Decimal(str(rate)).quantize(FOUR_PLACES, rounding=ROUND_HALF_EVEN) + ZERO
+    actual = [(on, -amount) for on, amount in drawn]
+    actual += [(r["settled_on"] or r["paid_on"], r["principal"] + r["return"] + r["guarantee"])
+               for r in rows]  # fmt: skip
+    on_payment_dates, on_settlement = irr_of(flows), irr_of(actual)
+    difference = (None if on_payment_dates is None or on_settlement is None
+                  else on_settlement - on_payment_dates)  # fmt: skip
+    return {
+        "xirr_on_settlement_dates": on_settlement,
+        "xirr_difference": difference,
+        "periods": [{"period": r["period"], "paid_on": r["paid_on"],
+                     "settled_on": r["settled_on"],
+                     "days_late": (r["settled_on"] - r["paid_on"]).days} for r in late],
+    }  # fmt: skip

@@ -21,11 +21,33 @@ class DrawdownLineSchema(Schema):
 
 class DistributionSchema(Schema):
     period = fields.String()
-    paid_on = fields.Date(metadata={"description": "settlement date, else the payment date"})
+    paid_on = fields.Date(
+        metadata={
+            "description": "the period's payment date: the day the engine dates the "
+            "money (interest, return, XIRR)"
+        }
+    )
     principal = Money()
     return_amount = Money(attribute="return", data_key="return")
-    settled = Money()
+    guarantee = Money(metadata={"description": "guarantee payments received"})
+    settled = Money(metadata={"description": "of it, what was settled"})
+    settled_on = fields.Date(allow_none=True, metadata={"description": "when it was settled"})
     runs = fields.List(fields.Integer())
+
+
+class LatePeriodSchema(Schema):
+    period = fields.String()
+    paid_on = fields.Date()
+    settled_on = fields.Date()
+    days_late = fields.Integer()
+
+
+class TimingSchema(Schema):
+    xirr_on_settlement_dates = DecimalString(allow_none=True)
+    xirr_difference = DecimalString(
+        allow_none=True, metadata={"description": "on settlement dates minus on payment dates"}
+    )
+    periods = fields.List(fields.Nested(LatePeriodSchema))
 
 
 class CaseSchema(Schema):
@@ -49,10 +71,24 @@ class InvestorStatementSchema(Schema):
     distributions = fields.List(fields.Nested(DistributionSchema))
     principal_received = Money()
     return_received = Money()
-    outstanding_principal = Money()
+    guarantee_received = Money()
+    money_back = Money(metadata={"description": "principal, return and guarantee received"})
+    outstanding_principal = Money(metadata={"description": "0 once the last period is settled"})
+    principal_not_repaid = Money(
+        allow_none=True,
+        metadata={"description": "once the last period is settled: principal never repaid"},
+    )
+    final = fields.Boolean(metadata={"description": "the last period is settled"})
     return_allowed_to_date = Money(allow_none=True)
     return_accrued_unpaid = Money(allow_none=True)
-    xirr_to_date = DecimalString(allow_none=True)
+    xirr_to_date = DecimalString(
+        allow_none=True, metadata={"description": "over flows dated at payment dates"}
+    )
+    settlement_timing = fields.Nested(
+        TimingSchema,
+        allow_none=True,
+        metadata={"description": "the effect of settling on other days than payment dates"},
+    )
     best_case = fields.Nested(CaseSchema, metadata={"description": "every remaining cap reached"})
     worst_case = fields.Nested(CaseSchema, metadata={"description": "nothing more paid"})
 
@@ -64,6 +100,10 @@ class PayerPeriodSchema(Schema):
     approved = Money()
     settled = Money()
     pending = Money(metadata={"description": "in draft runs, not yet approved"})
+    held_back = Money(metadata={"description": "moved to a later year by the yearly cap"})
+    carried = Money(metadata={"description": "held back earlier, added to this period"})
+    guarantee_approved = Money()
+    guarantee_settled = Money()
     runs = fields.List(fields.Integer())
 
 
@@ -73,6 +113,10 @@ class PayerYearSchema(Schema):
     approved = Money()
     settled = Money()
     pending = Money()
+    held_back = Money()
+    carried = Money()
+    guarantee_approved = Money()
+    guarantee_settled = Money()
     cap_remaining = Money(allow_none=True)
     max_still_possible = Money(allow_none=True, metadata={"description": "null: no limit"})
 
@@ -88,3 +132,13 @@ class PayerStatementSchema(Schema):
     approved = Money()
     settled = Money()
     pending = Money()
+    held_back = Money()
+    carried = Money()
+    guarantee_approved = Money()
+    guarantee_settled = Money()
+    held_back_outstanding = Money(
+        metadata={"description": "held back by the yearly cap, may still be owed later"}
+    )
+    held_back_not_owed = Money(
+        metadata={"description": "held back and never owed: the last period has passed"}
+    )

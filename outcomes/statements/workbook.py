@@ -19,10 +19,10 @@ def investor_workbook(statement: dict) -> bytes:
         book,
         "Cash flows",
         ["Date", "Kind", "Period", "Capital in", "Principal back", "Return back",
-         "Cumulative capital in", "Cumulative money back"],
+         "Guarantee", "Cumulative capital in", "Cumulative money back"],
         _cash_flows(statement),
     )  # fmt: skip
-    for column in range(4, 9):
+    for column in range(4, 10):
         _format_amounts(flows, column)
     if flows.max_row > 1:
         _chart(book.create_sheet("Chart"), flows)
@@ -37,10 +37,15 @@ def _investor_summary(s: dict) -> list[tuple]:
         ("Commitment", s["commitment"]), ("Drawn", s["drawn"]), ("Undrawn", s["undrawn"]),
         ("Principal received", s["principal_received"]),
         ("Return received", s["return_received"]),
+        ("Guarantee received", s["guarantee_received"]),
+        ("Money back in all", s["money_back"]),
         ("Outstanding principal", s["outstanding_principal"]),
+        ("Principal never repaid", s["principal_not_repaid"] or Decimal(0)),
         ("Return allowed to date", s["return_allowed_to_date"]),
         ("Return accrued, unpaid", s["return_accrued_unpaid"]),
-        ("XIRR to date", s["xirr_to_date"]),
+        ("XIRR to date (payment dates)", s["xirr_to_date"]),
+        ("XIRR on settlement dates",
+         (s["settlement_timing"] or {}).get("xirr_on_settlement_dates", s["xirr_to_date"])),
         ("Best case: money back", s["best_case"]["money_back"]),
         ("Best case: XIRR", s["best_case"]["xirr"]),
         ("Worst case: money back", s["worst_case"]["money_back"]),
@@ -51,14 +56,16 @@ def _investor_summary(s: dict) -> list[tuple]:
 
 
 def _cash_flows(s: dict) -> list[tuple]:
-    events = [(d["on"], "drawdown", "", d["amount"], Decimal(0), Decimal(0))
-              for d in s["drawdowns"]]  # fmt: skip
-    events += [(p["paid_on"], "distribution", p["period"], Decimal(0), p["principal"],
-                p["return"]) for p in s["distributions"]]  # fmt: skip
-    rows, cash_in, back = [], Decimal(0), Decimal(0)
-    for on, kind, period, money_in, principal, ret in sorted(events, key=lambda e: (e[0], e[1])):
-        cash_in, back = cash_in + money_in, back + principal + ret
-        rows.append((on, kind, period, money_in, principal, ret, cash_in, back))
+    zero = Decimal(0)
+    events = [(d["on"], "drawdown", "", d["amount"], zero, zero, zero) for d in s["drawdowns"]]
+    events += [(p["paid_on"], "distribution", p["period"], zero, p["principal"], p["return"],
+                p["guarantee"]) for p in s["distributions"]]  # fmt: skip
+    rows, cash_in, back = [], zero, zero
+    for on, kind, period, money_in, principal, ret, guarantee in sorted(
+        events, key=lambda e: (e[0], e[1])
+    ):
+        cash_in, back = cash_in + money_in, back + principal + ret + guarantee
+        rows.append((on, kind, period, money_in, principal, ret, guarantee, cash_in, back))
     return rows
 
 
@@ -68,7 +75,7 @@ def _chart(sheet, flows) -> None:
     chart.y_axis.title = "Amount"
     chart.x_axis.title = "Date"
     chart.x_axis.number_format = "yyyy-mm-dd"
-    data = Reference(flows, min_col=7, max_col=8, min_row=1, max_row=flows.max_row)
+    data = Reference(flows, min_col=8, max_col=9, min_row=1, max_row=flows.max_row)
     chart.add_data(data, titles_from_data=True)
     chart.set_categories(Reference(flows, min_col=1, min_row=2, max_row=flows.max_row))
     chart.width, chart.height = 24, 12
@@ -81,22 +88,25 @@ def payer_workbook(statement: dict) -> bytes:
     years = add_table_sheet(
         book,
         "Summary",
-        ["Year", "Yearly cap", "Approved", "Settled", "Pending (draft)", "Cap remaining",
-         "Most still possible"],
+        ["Year", "Yearly cap", "Approved", "Settled", "Pending (draft)", "Held back",
+         "Carried in", "Cap remaining", "Most still possible"],
         [(y["year"], _limit(y["yearly_cap"]), y["approved"], y["settled"], y["pending"],
-          _limit(y["cap_remaining"]), _limit(y["max_still_possible"]))
+          y["held_back"], y["carried"], _limit(y["cap_remaining"]),
+          _limit(y["max_still_possible"]))
          for y in statement["years"]],
     )  # fmt: skip
-    for column in range(2, 8):
+    for column in range(2, 10):
         _format_amounts(years, column)
     periods = add_table_sheet(
         book,
         "Cash flows",
-        ["Period", "Payment date", "Approved", "Settled", "Pending (draft)"],
-        [(p["period"], p["payment_on"], p["approved"], p["settled"], p["pending"])
+        ["Period", "Payment date", "Approved", "Settled", "Pending (draft)", "Held back",
+         "Carried in", "Guarantee approved", "Guarantee settled"],
+        [(p["period"], p["payment_on"], p["approved"], p["settled"], p["pending"],
+          p["held_back"], p["carried"], p["guarantee_approved"], p["guarantee_settled"])
          for p in statement["periods"]],
     )  # fmt: skip
-    for column in range(3, 6):
+    for column in range(3, 10):
         _format_amounts(periods, column)
     return workbook_bytes(book)
 

@@ -10,17 +10,21 @@ from flask_smorest import Blueprint
 from contracts.access import visible_contract
 from contracts.service import version_in_force
 from outcomes.submissions import service
+from outcomes.submissions.contents import submission_contents
 from outcomes.submissions.figures import figures_in_force, verification_required, version_for
+from outcomes.submissions.filenames import base_name, has_control_characters
 from outcomes.submissions.models import Submission
 from outcomes.submissions.schemas import (
     CommentSchema,
     OutcomesQuerySchema,
     OutcomesSchema,
+    SubmissionContentsSchema,
     SubmissionSchema,
     UploadSchema,
 )
 from outcomes.submissions.settings import settings_from
 from outcomes.workbook.limits import WorkbookError
+from outcomes.workbook.results import RowError
 from outcomes.workbook.template import template_bytes
 from sib.access import current_actor, guard
 from sib.extensions import db
@@ -39,11 +43,6 @@ blp = Blueprint(
 
 def _xlsx(data: bytes, name: str) -> Response:
     return send_file(io.BytesIO(data), mimetype=XLSX, as_attachment=True, download_name=name)
-
-
-def _base_name(name: str | None) -> str:
-    # Some browsers send the whole client path; only the file's own name is kept.
-    return (name or "").replace("\\", "/").rsplit("/", 1)[-1] or "workbook.xlsx"
 
 
 def _safe_name(name: str) -> str:
@@ -90,22 +89,35 @@ class Submissions(MethodView):
         """Upload one .xlsx workbook of outcome data."""
         contract = visible_contract(reference)
         upload = files["file"]
+        name = base_name(upload.filename)
+        if has_control_characters(name):
+            raise ServiceError(
+                "The file name holds control characters (such as NUL or a line break); rename "
+                "the file and upload it again.",
+                [("file", "the file name holds control characters")],
+            )
         try:
             submission, created = service.ingest_file(
-                contract, _base_name(upload.filename), upload.read(), current_actor(),
+                contract, name, upload.read(), current_actor(),
                 "upload", settings=settings_from(current_app.config),
             )  # fmt: skip
         except WorkbookError as error:
             db.session.rollback()
-            raise ServiceError(
-                error.message, [("file", error.message)], status=error.status
-            ) from error
+            raise refusal(error) from error
         db.session.commit()
         if submission.status == "rejected":
             return rejected_response(reference, submission)
         location = url_for("submissions.SubmissionById", reference=reference,
                            submission_id=submission.id)  # fmt: skip
         return submission, 201 if created else 200, {"Location": location}
+
+
+def refusal(error: WorkbookError) -> ServiceError:
+    """The problem document of a file refused whole: its place when it has one."""
+    path = "file"
+    if error.sheet is not None:
+        path = service.problem_path(RowError(error.sheet, None, None, None, "", cell=error.cell))
+    return ServiceError(error.message, [(path, error.message)], status=error.status)
 
 
 def rejected_response(reference: str, submission: Submission) -> Response:
@@ -159,6 +171,20 @@ class ErrorsWorkbook(MethodView):
         data = service.errors_workbook_of(submission)
         stem = _safe_name(submission.file_name).removesuffix(".xlsx")
         return _xlsx(data, f"{stem}-errors.xlsx")
+
+
+@blp.route("/<reference>/submissions/<int:submission_id>/figures")
+class Figures(MethodView):
+    @guard("submission.figures.read")
+    @blp.response(200, SubmissionContentsSchema)
+    def get(self, reference, submission_id):
+        """What one submission reports: its values, and its participant rows counted.
+
+        For the evaluator before verifying. Participant rows are counted per metric, period and
+        area; no participant id or pseudonym is ever listed.
+        """
+        return submission_contents(service.submission_of(visible_contract(reference),
+                                                         submission_id))  # fmt: skip
 
 
 @blp.route("/<reference>/submissions/<int:submission_id>/verify")

@@ -56,6 +56,8 @@ class Submission(db.Model):
     row_counts: Mapped[str] = mapped_column(Text, default="{}")
     #: JSON [[sheet, header], ...] of columns the reader ignored
     extra_columns: Mapped[str] = mapped_column(Text, default="[]")
+    #: JSON [sheet, ...] of sheets the reader did not read (identity numbers masked)
+    ignored_sheets: Mapped[str] = mapped_column(Text, default="[]", server_default="[]")
     #: JSON list of problems (rejected files only); never holds a personal identifier
     errors: Mapped[str | None] = mapped_column(Text)
     #: rejected files only: the .xlsx served as errors.xlsx, made at upload with every

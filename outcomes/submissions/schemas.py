@@ -45,6 +45,9 @@ class SubmissionSchema(Schema):
     contract_version = fields.Integer(attribute="version_number")
     row_counts = fields.Method("_row_counts")
     extra_columns = fields.Method("_extra_columns")
+    ignored_sheets = fields.Method(
+        "_ignored_sheets", metadata={"description": "Sheets of the file that were not read"}
+    )
     error_count = fields.Method("_error_count")
     verification_note = fields.String(allow_none=True)
     verified_by = fields.String(allow_none=True)
@@ -56,6 +59,9 @@ class SubmissionSchema(Schema):
     def _extra_columns(self, submission) -> list:
         return [{"sheet": sheet, "header": header}
                 for sheet, header in json.loads(submission.extra_columns)]  # fmt: skip
+
+    def _ignored_sheets(self, submission) -> list:
+        return json.loads(submission.ignored_sheets or "[]")
 
     def _error_count(self, submission) -> int:
         return len(json.loads(submission.errors or "[]"))
@@ -87,3 +93,27 @@ class OutcomesSchema(Schema):
     as_of = fields.Date(allow_none=True)
     verification_required = fields.Boolean()
     figures = fields.List(fields.Nested(FigureSchema))
+
+
+class SubmittedValueSchema(Schema):
+    metric = fields.String()
+    period = fields.String()
+    area = fields.String()
+    value = DecimalString()
+    comment = fields.String()
+    source_row = fields.Integer(metadata={"description": "The row of the Values sheet"})
+
+
+class ParticipantCountSchema(Schema):
+    metric = fields.String()
+    period = fields.String()
+    area = fields.String()
+    count = fields.Integer(metadata={"description": "Participant rows; never who they are"})
+    first_achieved_on = fields.Date()
+    last_achieved_on = fields.Date()
+
+
+class SubmissionContentsSchema(Schema):
+    submission = fields.Nested(SubmissionSchema)
+    values = fields.List(fields.Nested(SubmittedValueSchema))
+    participants = fields.List(fields.Nested(ParticipantCountSchema))

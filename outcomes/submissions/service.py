@@ -15,11 +15,13 @@ from sqlalchemy.exc import IntegrityError
 from contracts.models import Contract, ContractVersion
 from contracts.service import version_in_force
 from outcomes.submissions.figures import verification_required
+from outcomes.submissions.filenames import stored_file_name
 from outcomes.submissions.models import OutcomeRecord, ParticipantRecord, Submission
 from outcomes.submissions.settings import IngestSettings
 from outcomes.submissions.supersede import mark_superseded
 from outcomes.workbook.annotate import annotated_workbook, errors_workbook
 from outcomes.workbook.catalogue import Catalogue, catalogue_from_terms
+from outcomes.workbook.identity import mask_text
 from outcomes.workbook.limits import WorkbookError
 from outcomes.workbook.parse import ParsedWorkbook, parse_workbook
 from outcomes.workbook.results import RowError, row_error
@@ -95,10 +97,15 @@ def ingest_file(
     _describe(submission, parsed, errors)
     if not errors:
         _store_rows(submission.id, parsed, progress)
+    cells = parsed.cells
     del parsed
     if errors:
         # Made now, from the bytes in memory, since they are not kept; masked, so it may be.
-        submission.errors_workbook = annotated_workbook(data, errors, mask_identifiers=True)
+        limits = settings.limits
+        submission.errors_workbook = annotated_workbook(
+            data, errors, max_bytes=limits.marked_copy_max_bytes, cells=cells,
+            max_cells=limits.marked_copy_max_cells, mask_identifiers=True,
+        )  # fmt: skip
     db.session.flush()
     _record_ingest(submission, actor, len(errors))
     if not errors and not verification_required(version):
@@ -155,7 +162,7 @@ def _new_submission(contract, version, file_name, data, digest, actor, source) -
     return Submission(
         contract_id=contract.id,
         version_id=version.id,
-        file_name=file_name[:255],
+        file_name=stored_file_name(file_name),
         sha256=digest,
         size=len(data),
         uploaded_by=actor.label,
@@ -170,6 +177,7 @@ def _describe(submission: Submission, parsed: ParsedWorkbook, errors) -> None:
     submission.status = "rejected" if errors else "validated"
     submission.row_counts = json.dumps(parsed.row_counts, sort_keys=True)
     submission.extra_columns = json.dumps([list(pair) for pair in parsed.extra_columns])
+    submission.ignored_sheets = json.dumps(list(parsed.ignored_sheets))
     submission.errors = json.dumps([_error_json(e) for e in errors]) if errors else None
 
 
@@ -327,7 +335,8 @@ def _judge(submission, actor, status, comment, *, allowed) -> Submission:
         )
     before = {"status": submission.status, "note": submission.verification_note}
     submission.status = status
-    submission.verification_note = comment.strip() or None
+    # The note is shown to everyone who reads the submission: no identity number in it.
+    submission.verification_note = mask_text(comment.strip()) or None
     submission.verified_by = actor.label
     submission.verified_at = datetime.now(UTC)
     db.session.flush()

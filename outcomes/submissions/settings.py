@@ -13,6 +13,10 @@ LIMIT_KEYS = {
     "MAX_ZIP_ENTRIES": "max_entries",
     "MAX_COMPRESSION_RATIO": "max_compression_ratio",
     "FAST_READER_MAX_BYTES": "fast_reader_max_bytes",
+    "MAX_COLUMNS_PER_SHEET": "max_columns",
+    "FAST_READER_MAX_CELLS": "fast_reader_max_cells",
+    "ERRORS_COPY_MAX_BYTES": "marked_copy_max_bytes",
+    "ERRORS_COPY_MAX_CELLS": "marked_copy_max_cells",
 }
 
 

@@ -1,8 +1,9 @@
 """The officer's own workbook with every problem marked: red cells, comments, Errors sheet (pure).
 
-The copy is written by openpyxl without `keep_vba`, so any macros of the original are dropped.
-With `mask_identifiers` it holds no participant identifier either (see `outcomes.workbook.mask`),
-so it may be stored where the original may not.
+The copy is written by openpyxl without `keep_vba`, so any macros of the original are dropped,
+and made inert first (`outcomes.workbook.defuse`): no formula or link of the original acts in
+it. With `mask_identifiers` it holds no participant identifier either (see
+`outcomes.workbook.mask`), so it may be stored where the original may not.
 """
 
 from __future__ import annotations
@@ -12,9 +13,11 @@ from collections import defaultdict
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.comments import Comment
+from openpyxl.cell.cell import MergedCell
 from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.hyperlink import Hyperlink
 
+from outcomes.workbook.defuse import defuse
 from outcomes.workbook.mask import mask_identifiers as mask_book
 from outcomes.workbook.results import RowError
 from outcomes.workbook.template import put
@@ -33,17 +36,21 @@ def annotated_workbook(
     errors: tuple[RowError, ...] | list[RowError],
     *,
     max_bytes: int = 8 * MB,
+    cells: int = 0,
+    max_cells: int = 200_000,
     mask_identifiers: bool = False,
 ) -> bytes:
     """Return the workbook with bad cells filled red and commented, plus an Errors sheet.
 
-    openpyxl loads a whole workbook to edit it (hundreds of bytes a cell), so a file over
-    `max_bytes` comes back as the Errors sheet alone. With `mask_identifiers`, every participant
-    id and anything shaped like a personal identity number is replaced before marking.
+    openpyxl loads a whole workbook to edit it (several hundred bytes a cell), so a file over
+    `max_bytes`, or holding more than `max_cells` cells (`cells`, counted by the XML scan),
+    comes back as the Errors sheet alone. With `mask_identifiers`, every participant id and
+    every personal identity number is replaced before marking.
     """
-    if len(data) > max_bytes:
+    if len(data) > max_bytes or cells > max_cells:
         return errors_workbook(errors)
     book = load_workbook(io.BytesIO(data), rich_text=False)
+    defuse(book)
     if mask_identifiers:
         mask_book(book)
     by_cell = defaultdict(list)
@@ -53,13 +60,26 @@ def annotated_workbook(
     for count, ((sheet, ref), reasons) in enumerate(by_cell.items()):
         if count >= MAX_MARKED_CELLS:
             break
-        cell = book[sheet][ref]
-        cell.fill = RED
-        comment = Comment("\n".join(reasons), AUTHOR)
-        comment.height, comment.width = COMMENT_SIZE
-        cell.comment = comment
+        _mark(book[sheet], ref, reasons)
     _errors_sheet(book, errors)
     return _saved(book)
+
+
+def _mark(sheet, ref: str, reasons: list[str]) -> None:
+    cell = sheet[ref]
+    if isinstance(cell, MergedCell):
+        # Only the top-left cell of a merged range holds a value, a fill or a comment.
+        merged = next((r for r in sheet.merged_cells.ranges if ref in r), None)
+        if merged is None:
+            return  # the Errors sheet still lists the problem
+        cell = sheet.cell(merged.min_row, merged.min_col)
+        reasons = [f"{ref} (merged into {merged.coord}): {reason}" for reason in reasons]
+    marked = cell.comment is not None and cell.comment.author == AUTHOR
+    existing = cell.comment.text + "\n" if marked else ""
+    cell.fill = RED
+    comment = Comment(existing + "\n".join(reasons), AUTHOR)
+    comment.height, comment.width = COMMENT_SIZE
+    cell.comment = comment
 
 
 def errors_workbook(errors: tuple[RowError, ...] | list[RowError]) -> bytes:
@@ -95,7 +115,8 @@ def _errors_sheet(book, errors) -> None:
         target = error.cell or (f"A{error.row}" if error.sheet and error.row else "")
         link = put(sheet, row, 4, target)
         if target and error.sheet in book.sheetnames:
-            link.hyperlink = Hyperlink(ref=link.coordinate, location=f"'{error.sheet}'!{target}")
+            quoted = error.sheet.replace("'", "''")
+            link.hyperlink = Hyperlink(ref=link.coordinate, location=f"'{quoted}'!{target}")
             link.font = LINK
 
 

@@ -1,24 +1,25 @@
 """Participant identifiers masked in a loaded workbook, so that a copy of it may be stored (pure).
 
 Every non-empty cell under a participant-id header of a Participants sheet becomes
-`*** (rad/row N)`; anywhere else, text shaped like a Swedish personal identity number becomes
-`***`, so a number typed in a comment, an extra column or another sheet is hidden too.
+`*** (rad/row N)`; anywhere else, a Swedish personal identity number (see
+`outcomes.workbook.identity`) becomes `***`: in cells, cell comments, sheet names and the
+document's properties, so a number typed in a comment, an extra column, another sheet or the
+file's title is hidden too. Hyperlinks, headers and footers are dropped by
+`outcomes.workbook.defuse` before this runs.
 """
 
 from __future__ import annotations
-
-import re
 
 from openpyxl import Workbook
 from openpyxl.comments import Comment
 
 from outcomes.workbook.cells import is_empty, to_text
 from outcomes.workbook.headers import PARTICIPANT, PARTICIPANTS, match_headers, sheet_spec
+from outcomes.workbook.identity import HIDDEN, count_in, mask_sheet_name, mask_text
 
-#: 10 or 12 digits with an optional -/+ before the last four, spaces allowed; no date check,
-#: since a wrong number (bad check digit, impossible date) is still somebody's number.
-IDENTITY_NUMBER = re.compile(r"(?<!\d)(?:\d{2})?\d{6}\s*[-+]?\s*\d{4}(?!\d)")
-HIDDEN = "***"
+#: The document properties that hold free text.
+TEXT_PROPERTIES = ("title", "subject", "creator", "keywords", "description", "lastModifiedBy",
+                   "category", "identifier", "contentStatus", "version", "language")  # fmt: skip
 
 
 def masked_identifier(row: int) -> str:
@@ -28,7 +29,7 @@ def masked_identifier(row: int) -> str:
 
 def mask_identifiers(book: Workbook) -> int:
     """Replace every participant identifier and identity number in the book; return how many."""
-    masked = 0
+    masked = _mask_properties(book)
     for sheet in book.worksheets:
         # Only the cells the file holds: iter_rows() would create every cell of the used range,
         # a million of them for a sheet with a million empty formatted rows.
@@ -39,8 +40,24 @@ def mask_identifiers(book: Workbook) -> int:
         # A pivot table keeps a copy of its source rows in its cache; it is not needed to show
         # the problems, so it goes rather than carry identifiers past the mask.
         sheet._pivots = []
+        if count_in(sheet.title):
+            # The errors found name the sheet the same way (outcomes.workbook.sheet).
+            sheet.title, masked = mask_sheet_name(sheet.title), masked + 1
     # Cached values of linked workbooks could hold identifiers as well.
     book._external_links = []
+    return masked
+
+
+def _mask_properties(book: Workbook) -> int:
+    masked = 0
+    for name in TEXT_PROPERTIES:
+        value = getattr(book.properties, name, None)
+        if isinstance(value, str) and count_in(value):
+            setattr(book.properties, name, mask_text(value))
+            masked += 1
+    # Custom properties are free text of any kind; none is needed to show a problem.
+    masked += len(book.custom_doc_props.props)
+    book.custom_doc_props.props = []
     return masked
 
 
@@ -74,16 +91,19 @@ def _mask_cell(cell, header_row: int, id_columns: set[int]) -> int:
         cell.value = masked_identifier(cell.row)
         masked = 1
     elif isinstance(value, str):
-        hidden, count = IDENTITY_NUMBER.subn(HIDDEN, value)
+        count = count_in(value)
         if count:
-            cell.value, masked = hidden, count
-    elif _is_number(value) and IDENTITY_NUMBER.fullmatch(to_text(value)):
+            # _value, not value: masked text stays text even if it starts like a formula.
+            cell._value, masked = mask_text(value), count
+    elif _is_number(value) and count_in(to_text(value)):
         # An identity number typed as a number (191212121212) is a number cell.
         cell.value, masked = HIDDEN, 1
     if cell.comment is not None:
-        text, count = IDENTITY_NUMBER.subn(HIDDEN, cell.comment.text)
+        count = count_in(cell.comment.text) + count_in(cell.comment.author or "")
         if count:
-            cell.comment = Comment(text, cell.comment.author)
+            cell.comment = Comment(
+                mask_text(cell.comment.text), mask_text(cell.comment.author or "")
+            )
             masked += count
     return masked
 

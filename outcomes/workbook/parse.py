@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from outcomes.workbook.catalogue import Catalogue
 from outcomes.workbook.guard import check_file
+from outcomes.workbook.choice import SheetChoice, choose_sheets
 from outcomes.workbook.headers import PARTICIPANTS, VALUES, sheet_spec
+from outcomes.workbook.identity import mask_text
 from outcomes.workbook.limits import Limits
 from outcomes.workbook.lookups import Lookups
 from outcomes.workbook.participant_table import ParticipantTable
@@ -37,6 +39,10 @@ class ParsedWorkbook:
     backend: str
     #: The file carried macros; they were never run, and nothing made from it keeps them.
     had_macros: bool = False
+    #: Sheets not read (neither data nor the template's own), identity numbers masked.
+    ignored_sheets: tuple[str, ...] = ()
+    #: Cells in the whole file, and its largest sheet rectangle (from the XML scan).
+    cells: int = 0
 
     @property
     def is_valid(self) -> bool:
@@ -60,31 +66,25 @@ def parse_workbook(
         raise ValueError(f"The pseudonym key must be at least {MIN_KEY_BYTES} bytes long.")
     limits = limits or Limits()
     summary = check_file(data, limits)
-    # The scan verifies every part's size and checksum before a reader library sees them.
-    facts = scan_workbook(data, lambda name: sheet_spec(name) is not None)
-    reader = open_reader(data, limits)
+    # The scan verifies every part's size and checksum, and every sheet's extent, before a
+    # reader library sees them.
+    scan = scan_workbook(data, lambda name: sheet_spec(name) is not None, limits)
+    reader = open_reader(data, limits, scan.largest_area)
     try:
-        chosen = _data_sheets(reader.sheet_names)
-        return _read(reader, chosen, facts, catalogue, pseudonym_key, limits, summary.has_macros)
+        errors = ErrorList(limits.max_errors)
+        choice = choose_sheets(reader, scan.states, errors)
+        parsed = _read(reader, choice, scan.facts, catalogue, pseudonym_key, limits, errors)
     finally:
         reader.close()
+    return replace(parsed, had_macros=summary.has_macros, cells=scan.cells)
 
 
-def _data_sheets(names: list[str]) -> dict:
-    chosen = {}
-    for name in names:
-        spec = sheet_spec(name)
-        if spec is not None and spec not in chosen:
-            chosen[spec] = name
-    return chosen
-
-
-def _read(reader, chosen, facts, catalogue, key, limits, had_macros) -> ParsedWorkbook:
-    errors = ErrorList(limits.max_errors)
+def _read(reader, choice: SheetChoice, facts, catalogue, key, limits, errors) -> ParsedWorkbook:
+    chosen = choice.data
     lookups = Lookups(catalogue, limits)
     found = {VALUES: [], PARTICIPANTS: ParticipantTable()}
     counts, extras = {}, []
-    if not chosen:
+    if not chosen and not choice.misnamed:
         errors.add(
             row_error(
                 None,
@@ -110,8 +110,8 @@ def _read(reader, chosen, facts, catalogue, key, limits, had_macros) -> ParsedWo
             found[spec] = check_values(sheet, rows, lookups)
         else:
             found[spec] = check_participants(sheet, rows, lookups, key)
-        counts[name] = sheet.rows_read
-        extras.extend((name, header) for header in sheet.extras)
+        counts[sheet.name] = sheet.rows_read
+        extras.extend((sheet.name, mask_text(header)) for header in sheet.extras)
     if chosen and not any(counts.values()) and not errors:
         errors.add(
             row_error(
@@ -130,5 +130,5 @@ def _read(reader, chosen, facts, catalogue, key, limits, had_macros) -> ParsedWo
         tuple(extras),
         errors.finished(),
         reader.backend,
-        had_macros,
+        ignored_sheets=choice.ignored,
     )

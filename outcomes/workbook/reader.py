@@ -35,10 +35,17 @@ class WorkbookReader(Protocol):
         ...
 
 
-def open_reader(data: bytes, limits: Limits) -> WorkbookReader:
-    """Open the workbook with the backend its size calls for."""
+def open_reader(data: bytes, limits: Limits, largest_area: int = 0) -> WorkbookReader:
+    """Open the workbook with the backend its size calls for.
+
+    `largest_area` is the largest rectangle from A1 to a sheet's last cell (from the XML scan):
+    calamine allocates it whole, so a small file with a far-away cell is streamed instead.
+    """
     try:
-        if len(data) <= limits.fast_reader_max_bytes:
+        if (
+            len(data) <= limits.fast_reader_max_bytes
+            and largest_area <= limits.fast_reader_max_cells
+        ):
             return CalamineReader(data)
         return OpenpyxlReader(data)
     except Exception as exc:

@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 from outcomes.workbook.cells import is_empty, to_text
 from outcomes.workbook.headers import SheetSpec, match_headers
+from outcomes.workbook.identity import mask_sheet_name, mask_text
 from outcomes.workbook.limits import Limits, TooManyRowsError
 from outcomes.workbook.results import ErrorList, row_error
 from outcomes.workbook.sheetscan import SheetFacts, column_letters
 
 #: How much of a bad value an error message repeats.
 SHOWN_CHARS = 60
-_IDENTITY_NUMBER = re.compile(r"(?<!\d)(?:\d{2})?\d{6}\s*[-+]?\s*\d{4}(?!\d)")
+NOT_SHOWN = "(identity number, not shown)"
 
 
 @dataclass(slots=True)
@@ -48,13 +48,14 @@ class Sheet:
 def shown_value(raw) -> str:
     """Repeat a value in a message, shortened when long, identity numbers masked."""
     # An identity number typed in the wrong column must not reach a message either.
-    text = _IDENTITY_NUMBER.sub("(identity number, not shown)", to_text(raw))
+    text = mask_text(to_text(raw), NOT_SHOWN)
     return text if len(text) <= SHOWN_CHARS else f"{text[:SHOWN_CHARS]}... ({len(text)} characters)"
 
 
 def open_sheet(rows: Iterator, spec, facts, errors: ErrorList, *, areas_required: bool):
     """Read the header row (the first non-empty one); None when the sheet cannot be read."""
-    for name, number, values in rows:
+    for sheet_name, number, values in rows:
+        name = mask_sheet_name(sheet_name)
         if all(is_empty(v) for v in values):
             continue
         match = match_headers(spec, values, areas_required=areas_required)

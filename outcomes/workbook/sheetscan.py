@@ -16,7 +16,8 @@ import zlib
 from dataclasses import dataclass, field
 from xml.etree import ElementTree
 
-from outcomes.workbook.limits import DamagedWorkbookError
+from outcomes.workbook.extent import ExtentCollector, SheetExtent
+from outcomes.workbook.limits import DamagedWorkbookError, Limits
 
 CHUNK_BYTES = 1024 * 1024
 #: A row's XML longer than this cannot be an honest outcome row.
@@ -72,21 +73,50 @@ def column_letters(index: int) -> str:
     return letters
 
 
-def scan_workbook(data: bytes, is_wanted) -> dict[str, SheetFacts]:
-    """Decompress every part once and collect the facts of the sheets `is_wanted(name)` picks."""
+@dataclass(frozen=True, slots=True)
+class WorkbookScan:
+    """What the XML pass found: the wanted sheets' facts and every sheet's extent and state."""
+
+    facts: dict[str, SheetFacts]
+    extents: dict[str, SheetExtent]
+    #: Sheet name -> "visible", "hidden" or "veryHidden", in the workbook's order.
+    states: dict[str, str]
+
+    @property
+    def cells(self) -> int:
+        """Cells in all the sheets: what editing a copy of the workbook costs."""
+        return sum(extent.cells for extent in self.extents.values())
+
+    @property
+    def largest_area(self) -> int:
+        """The largest rectangle from A1 to a sheet's last cell."""
+        return max((extent.area for extent in self.extents.values()), default=0)
+
+
+def scan_workbook(data: bytes, is_wanted, limits: Limits | None = None) -> WorkbookScan:
+    """Decompress every part once, check every sheet's extent, collect the wanted sheets' facts.
+
+    Raises OutOfBoundsError naming the first cell (or declared dimension) beyond the limits.
+    """
+    limits = limits or Limits()
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
-        parts = sheet_parts(archive)
+        sheets = workbook_sheets(archive)
         styles = percent_styles(archive)
-        wanted = {part: name for name, part in parts.items() if is_wanted(name)}
-        facts = {}
+        by_part = {part: name for name, (part, _) in sheets.items()}
+        facts, extents = {}, {}
         for info in archive.infolist():
-            sheet = wanted.get(info.filename)
+            sheet = by_part.get(info.filename)
             if sheet is None:
                 _drain(archive, info)
-            else:
-                facts[sheet] = _scan_sheet(archive, info, styles)
-        return facts
+                continue
+            extent = ExtentCollector(sheet, limits)
+            found = _scan_sheet(archive, info, styles if is_wanted(sheet) else None, extent)
+            extents[sheet] = extent.finished()
+            if is_wanted(sheet):
+                facts[sheet] = found
+        states = {name: state for name, (_, state) in sheets.items()}
+        return WorkbookScan(facts, extents, states)
     except (
         zipfile.BadZipFile,
         zlib.error,
@@ -104,20 +134,28 @@ def scan_workbook(data: bytes, is_wanted) -> dict[str, SheetFacts]:
 
 def sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
     """Map each worksheet's name to its part inside the archive."""
+    return {name: part for name, (part, _) in workbook_sheets(archive).items()}
+
+
+def workbook_sheets(archive: zipfile.ZipFile) -> dict[str, tuple[str, str]]:
+    """Map each sheet's name to its part inside the archive and its state (hidden or not)."""
     book = _small_xml(archive, "xl/workbook.xml")
     rels = _small_xml(archive, "xl/_rels/workbook.xml.rels")
     targets = {rel.get("Id"): rel.get("Target", "") for rel in rels}
-    parts = {}
+    sheets = {}
     for sheet in book.iter():
         if not sheet.tag.endswith("}sheet"):
             continue
         rel_id = next((v for k, v in sheet.attrib.items() if k.endswith("}id")), None)
         target = targets.get(rel_id, "")
         if target.startswith("/"):
-            parts[sheet.get("name")] = target.lstrip("/")
+            part = target.lstrip("/")
         elif target:
-            parts[sheet.get("name")] = posixpath.normpath(posixpath.join("xl", target))
-    return parts
+            part = posixpath.normpath(posixpath.join("xl", target))
+        else:
+            continue
+        sheets[sheet.get("name")] = (part, sheet.get("state") or "visible")
+    return sheets
 
 
 def percent_styles(archive: zipfile.ZipFile) -> frozenset[int]:
@@ -156,25 +194,34 @@ def _drain(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
             pass
 
 
-def _scan_sheet(archive, info, styles) -> SheetFacts:
-    percent_cell = _percent_cell_pattern(styles)
-    found = _Collector()
+def _scan_sheet(archive, info, styles, extent: ExtentCollector) -> SheetFacts | None:
+    """Stream one sheet through the extent check and, when `styles` is given, collect facts."""
+    percent_cell = _percent_cell_pattern(styles) if styles is not None else None
+    found = _Collector() if styles is not None else None
     carry = b""
     with archive.open(info) as stream:
         while chunk := stream.read(CHUNK_BYTES):
             text = carry + chunk
             cut = _last_whole_rows(text)
-            _scan_text(text[:cut], percent_cell, found)
+            _scan_piece(text[:cut], percent_cell, found, extent)
             carry = text[cut:]
             if len(carry) > MAX_CARRY_BYTES:
                 raise DamagedWorkbookError("A row of the workbook is implausibly long.")
-    _scan_text(carry, percent_cell, found)
+    _scan_piece(carry, percent_cell, found, extent)
+    if found is None:
+        return None
     return SheetFacts(
         frozenset(found.hidden_rows),
         tuple(found.merged),
         frozenset(found.formulas),
         frozenset(found.percent),
     )
+
+
+def _scan_piece(text: bytes, percent_cell, found, extent: ExtentCollector) -> None:
+    extent.feed(text)
+    if found is not None:
+        _scan_text(text, percent_cell, found)
 
 
 def _last_whole_rows(text: bytes) -> int:

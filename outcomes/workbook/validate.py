@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from outcomes.workbook.catalogue import NON_NEGATIVE_UNITS, WHOLE_UNITS, Metric
 from outcomes.workbook.cells import CellError, Number, is_empty, to_date, to_number, to_text
+from outcomes.workbook.identity import HIDDEN, mask_text
 from outcomes.workbook.limits import Limits
 from outcomes.workbook.lookups import Lookups
 from outcomes.workbook.participant_table import ParticipantTable
@@ -18,6 +19,11 @@ from outcomes.workbook.results import ValueRow
 from outcomes.workbook.sheet import Sheet, data_rows
 
 HUNDRED = Decimal(100)
+PLACEHOLDER = (
+    "holds a masked placeholder from the errors copy (errors.xlsx), not a participant id; "
+    "make your corrections in your own original file, where the real ids are, and upload "
+    "that file, not the errors copy."
+)
 
 
 def check_values(sheet: Sheet, rows, lookups: Lookups) -> list[ValueRow]:
@@ -69,7 +75,8 @@ def _comment(sheet: Sheet, number: int, raw, limits: Limits) -> str | None:
             f"to {limits.max_comment_chars} characters.",
         )
         return None
-    return text
+    # A comment is shown to every party, investors included: no identity number in it.
+    return mask_text(text)
 
 
 def _value(sheet: Sheet, number: int, raw, metric: Metric | None, percent_format: bool):
@@ -167,6 +174,9 @@ def _pseudonym(sheet: Sheet, number: int, raw, key: bytes, limits: Limits) -> by
         )
         return None
     text = raw.strip() if raw.__class__ is str else to_text(raw)
+    if text.startswith(HIDDEN):
+        sheet.error(number, "participant", None, PLACEHOLDER)
+        return None
     if len(text) > limits.max_text_chars:
         sheet.error(
             number,

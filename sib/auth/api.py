@@ -11,6 +11,7 @@ from sib.auth.models import ApiToken, User
 from sib.auth.schemas import (
     IssuedTokenSchema,
     MeSchema,
+    NewPasswordSchema,
     NewTokenSchema,
     NewUserSchema,
     TokenSchema,
@@ -65,6 +66,18 @@ class Users(MethodView):
         )
         db.session.commit()
         return user
+
+
+@blp.route("/users/<int:user_id>/password")
+class UserPassword(MethodView):
+    # Whoever may create users may set their passwords: the same admin-only reach.
+    @guard("user.create")
+    @blp.arguments(NewPasswordSchema)
+    @blp.response(204)
+    def put(self, args, user_id):
+        """Set or reset a user's password for the web pages (admins); audited, never shown."""
+        service.set_password(service.user_by_id(user_id), args["password"], current_actor())
+        db.session.commit()
 
 
 @blp.route("/users/<int:user_id>/tokens")

@@ -1,4 +1,4 @@
-"""Command-line verbs for users and tokens: `sib users create`, `sib tokens create|revoke`."""
+"""Command-line verbs for users and tokens: `sib users create|set-password`, `sib tokens ...`."""
 
 import sys
 
@@ -49,6 +49,23 @@ def create_user(email, name, organisation, roles, password):
         )
     )  # fmt: skip
     click.echo(f"Created user {user.id} {user.email} ({', '.join(sorted(user.roles))})")
+
+
+@users_cli.command("set-password")
+@click.argument("email")
+@click.option(
+    "--password-stdin", is_flag=True, help="Read the password from standard input, not a prompt."
+)
+def set_password(email, password_stdin):
+    """Set or reset a user's password for the web pages (audited; lifts login slowdowns)."""
+    if password_stdin:
+        secret = sys.stdin.readline().rstrip("\r\n")
+    else:
+        secret = click.prompt("New password", hide_input=True, confirmation_prompt=True)
+    user = _commit_or_fail(
+        lambda: service.set_password(service.user_by_email(email), secret, CLI)
+    )
+    click.echo(f"The password of {user.email} is set.")
 
 
 @tokens_cli.command("create")

@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from sib.dbtypes import UtcDateTime
@@ -21,10 +21,6 @@ class User(db.Model):
     #: argon2id hash (argon2-cffi); None for a user who only uses API tokens
     password_hash: Mapped[str | None] = mapped_column(String(200))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
-    #: consecutive failed logins since the last success
-    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
-    #: no login is accepted before this moment (the slowdown after failed logins)
-    locked_until: Mapped[datetime | None] = mapped_column(UtcDateTime())
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
     role_rows: Mapped[list["UserRole"]] = relationship(
@@ -70,3 +66,26 @@ class ApiToken(db.Model):
     def is_usable(self, now: datetime) -> bool:
         """Neither revoked nor expired, and its user is active."""
         return self.revoked_at is None and self.expires_at > now and self.user.active
+
+
+class LoginThrottle(db.Model):
+    """Failed logins for one account name from one client address, and the slowdown they earn.
+
+    Kept per (account, address), for unknown account names too, so that a stranger elsewhere
+    cannot lock a user out and the slowdown does not tell which accounts exist.
+    """
+
+    __tablename__ = "login_throttles"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: SHA-256 hex of the lower-cased email as typed (the account may not exist)
+    account_sha256: Mapped[str] = mapped_column(String(64))
+    #: the client's address as the app sees it (see TRUSTED_PROXY_HOPS)
+    client: Mapped[str] = mapped_column(String(64))
+    #: consecutive failures since the last success from this address
+    failures: Mapped[int] = mapped_column(Integer)
+    #: no login for this account from this address is accepted before this moment
+    locked_until: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    last_failed_at: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)
+
+    __table_args__ = (UniqueConstraint("account_sha256", "client"),)

@@ -1,10 +1,12 @@
 """Session login and logout for the web pages (forms carry a CSRF token)."""
 
 import logging
+from urllib.parse import urlsplit
 
 from flask import Blueprint, g, redirect, render_template, request, session, url_for
 
 from sib.auth import service
+from sib.auth.login import user_for_login
 from sib.extensions import db
 
 logger = logging.getLogger(__name__)
@@ -14,10 +16,23 @@ FAILED = "Wrong email or password, or too many attempts: wait a little and try a
 
 
 def _local(target: str | None) -> str:
-    # Only paths on this site: an absolute or scheme-relative URL would be an open redirect.
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return url_for("auth_pages.account")
+    """The `next` page when it is a path on this site, else the account page."""
+    return target if target and is_same_site_path(target) else url_for("auth_pages.account")
+
+
+def is_same_site_path(target: str) -> bool:
+    """Whether a redirect target can only lead to a page of this site.
+
+    An absolute or scheme-relative URL would be an open redirect. Browsers read a backslash
+    as a slash and drop tabs and newlines, so `/%09/evil.example` ends up as `//evil.example`:
+    control characters and backslashes are refused outright rather than cleaned.
+    """
+    if any(ch == "\\" or ord(ch) < 0x20 or 0x7F <= ord(ch) <= 0x9F for ch in target):
+        return False
+    if not target.startswith("/") or target.startswith("//"):
+        return False
+    parts = urlsplit(target)
+    return not parts.scheme and not parts.netloc
 
 
 @blueprint.get("/login")
@@ -28,7 +43,8 @@ def login_form():
 @blueprint.post("/login")
 def login():
     email = request.form.get("email", "")
-    user = service.user_for_login(email, request.form.get("password", ""), service.now())
+    client = request.remote_addr or "unknown"
+    user = user_for_login(email, request.form.get("password", ""), client, service.now())
     db.session.commit()  # keeps the failure count, or its reset
     if user is None:
         logger.info("failed login for a submitted email")

@@ -34,6 +34,14 @@ class NewUserSchema(Schema):
     )
 
 
+class NewPasswordSchema(Schema):
+    password = fields.String(
+        required=True,
+        load_only=True,
+        metadata={"description": "The user's new password for the web pages (12+ characters)"},
+    )
+
+
 class TokenSchema(Schema):
     id = fields.Integer()
     user_id = fields.Integer()

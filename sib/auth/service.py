@@ -6,26 +6,18 @@ import re
 import secrets
 from datetime import UTC, datetime, timedelta
 
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import func, select
 
 from sib import audit
 from sib.actor import Actor
+from sib.auth.login import forget_failures
 from sib.auth.models import ApiToken, User, UserRole
+from sib.auth.passwords import hash_password, password_problem
 from sib.extensions import db
 from sib.policy import ROLES
 from sib.problems import ConflictError, NotFoundError, ServiceError
 
-_hasher = PasswordHasher()
-#: a password is checked against this when the email is unknown, so both take as long
-_DUMMY_HASH = _hasher.hash("not-a-password-of-anyone")
 TOKEN_PATTERN = re.compile(r"^sib_([0-9a-f]{12})_([A-Za-z0-9_-]{43})$")
-MIN_PASSWORD_LENGTH = 12
-#: consecutive failures allowed before each further one locks the account for a while
-FREE_FAILURES = 4
-#: seconds; the longest lock after failed logins (it doubles from 2 s up to this)
-MAX_LOCK_SECONDS = 15 * 60
 
 
 def now() -> datetime:
@@ -58,9 +50,8 @@ def create_user(
         email=email,
         name=name,
         organisation_id=organisation_id,
-        password_hash=_hasher.hash(password) if password else None,
+        password_hash=hash_password(password) if password else None,
         active=True,
-        failed_logins=0,
         created_at=now(),
         role_rows=[UserRole(role=role) for role in sorted(set(roles))],
     )
@@ -87,8 +78,8 @@ def _check_user(email: str, roles: list[str], password: str | None) -> None:
         problems.append(("$.roles", "give at least one role"))
     problems += [("$.roles", f"unknown role {r!r}; one of {', '.join(ROLES)}") for r in roles
                  if r not in ROLES]  # fmt: skip
-    if password is not None and len(password) < MIN_PASSWORD_LENGTH:
-        problems.append(("$.password", f"at least {MIN_PASSWORD_LENGTH} characters"))
+    if password is not None and (problem := password_problem(password)):
+        problems.append(("$.password", problem))
     if problems:
         raise ServiceError("The user cannot be created; nothing was stored.", problems)
 
@@ -182,26 +173,20 @@ def token_for(plain: str, at: datetime) -> ApiToken | None:
     return token if token.is_usable(at) else None
 
 
-def user_for_login(email: str, password: str, at: datetime) -> User | None:
-    """The user if the password is right and no slowdown is in force; counts failures."""
-    user = db.session.scalar(select(User).where(User.email == email.strip().lower()))
-    if user is None or not user.active or not user.password_hash:
-        _verify(_DUMMY_HASH, password)
-        return None
-    if user.locked_until is not None and user.locked_until > at:
-        return None
-    if not _verify(user.password_hash, password):
-        user.failed_logins += 1
-        if user.failed_logins > FREE_FAILURES:
-            seconds = min(MAX_LOCK_SECONDS, 2 ** (user.failed_logins - FREE_FAILURES))
-            user.locked_until = at + timedelta(seconds=seconds)
-        return None
-    user.failed_logins, user.locked_until = 0, None
+def set_password(user: User, password: str, actor: Actor) -> User:
+    """Give a user a new password for the pages and lift the account's login slowdowns."""
+    if problem := password_problem(password):
+        raise ServiceError("The password is refused; nothing was changed.", [("$.password", problem)])
+    had_password = user.password_hash is not None
+    user.password_hash = hash_password(password)
+    forget_failures(user.email)
+    db.session.flush()
+    audit.record(
+        "user.password_set",
+        actor=actor,
+        entity_type="user",
+        entity_id=user.id,
+        before={"has_password": had_password},
+        after={"email": user.email, "has_password": True},
+    )
     return user
-
-
-def _verify(password_hash: str, password: str) -> bool:
-    try:
-        return _hasher.verify(password_hash, password)
-    except (VerificationError, InvalidHashError):
-        return False

@@ -2,13 +2,14 @@
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, String, Text
+from sqlalchemy import CheckConstraint, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from sib.dbtypes import UtcDateTime
 from sib.extensions import db
 
-OUTCOMES = ("running", "ok", "error")
+#: abandoned: its scheduler died or lost the lease before the run ended
+OUTCOMES = ("running", "ok", "error", "abandoned")
 
 
 class SchedulerLease(db.Model):
@@ -31,6 +32,9 @@ class JobRun(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     job: Mapped[str] = mapped_column(String(80), index=True)
+    #: the fire time of the job's trigger this run is for; unique per job, so that no two
+    #: instances run the same slot (none for a run by hand, e.g. `sib scheduler --once`)
+    slot: Mapped[datetime | None] = mapped_column(UtcDateTime())
     holder: Mapped[str] = mapped_column(String(200))
     started_at: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)
     ended_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
@@ -44,4 +48,5 @@ class JobRun(db.Model):
         CheckConstraint(
             "outcome IN (" + ", ".join(f"'{o}'" for o in OUTCOMES) + ")", name="outcome"
         ),
+        UniqueConstraint("job", "slot"),
     )

@@ -3,6 +3,8 @@
 import copy
 import json
 
+import pytest
+
 PROBLEM = "application/problem+json"
 
 
@@ -79,6 +81,12 @@ def test_invalid_json_is_a_problem_document(client, manager_headers):
     assert response.mimetype == PROBLEM
 
 
+@pytest.fixture
+def admin_headers(auth_headers):
+    """An admin's: parties propose amendments (tests/auth/test_contract_roles.py); admins amend."""
+    return auth_headers("admin", "elsewhere")
+
+
 def amend(post_json, terms_doc, headers, effective_from, reason="New safety tiers"):
     return post_json(
         "/api/v1/contracts/BOT-NAC-2027/versions",
@@ -88,14 +96,14 @@ def amend(post_json, terms_doc, headers, effective_from, reason="New safety tier
 
 
 def test_an_amendment_adds_a_version_and_leaves_the_old_one_as_it_was(
-    client, post_json, terms_doc, manager_headers
+    client, post_json, terms_doc, manager_headers, admin_headers
 ):
     create(post_json, terms_doc, manager_headers)
     original = client.get("/api/v1/contracts/BOT-NAC-2027/terms", headers=manager_headers).data
     amended = copy.deepcopy(terms_doc)
     amended["terms"][1]["tiers"][1]["pay"] = "3000000"
 
-    response = amend(post_json, amended, manager_headers, "2028-07-01")
+    response = amend(post_json, amended, admin_headers, "2028-07-01")
 
     assert response.status_code == 201
     assert response.get_json()["number"] == 2
@@ -110,11 +118,13 @@ def test_an_amendment_adds_a_version_and_leaves_the_old_one_as_it_was(
     assert json.loads(second.data)["terms"][1]["tiers"][1]["pay"] == "3000000"
 
 
-def test_as_of_picks_the_version_in_force_that_day(client, post_json, terms_doc, manager_headers):
+def test_as_of_picks_the_version_in_force_that_day(
+    client, post_json, terms_doc, manager_headers, admin_headers
+):
     create(post_json, terms_doc, manager_headers)
     amended = copy.deepcopy(terms_doc)
     amended["title"] = "Work and safety, amended"
-    amend(post_json, amended, manager_headers, "2028-07-01")
+    amend(post_json, amended, admin_headers, "2028-07-01")
 
     def title_on(day):
         url = f"/api/v1/contracts/BOT-NAC-2027?as_of={day}"
@@ -128,23 +138,25 @@ def test_as_of_picks_the_version_in_force_that_day(client, post_json, terms_doc,
 
 
 def test_an_amendment_cannot_take_effect_before_the_current_version(
-    post_json, terms_doc, manager_headers
+    post_json, terms_doc, manager_headers, admin_headers
 ):
     create(post_json, terms_doc, manager_headers)
 
-    response = amend(post_json, terms_doc, manager_headers, "2026-01-01")
+    response = amend(post_json, terms_doc, admin_headers, "2026-01-01")
 
     assert response.status_code == 422
     assert response.get_json()["errors"][0]["path"] == "$.effective_from"
 
 
-def test_an_amendment_missing_its_reason_names_the_field(post_json, terms_doc, manager_headers):
+def test_an_amendment_missing_its_reason_names_the_field(
+    post_json, terms_doc, manager_headers, admin_headers
+):
     create(post_json, terms_doc, manager_headers)
 
     response = post_json(
         "/api/v1/contracts/BOT-NAC-2027/versions",
         {"effective_from": "2028-01-01", "terms": terms_doc},
-        manager_headers,
+        admin_headers,
     )
 
     assert response.status_code == 422

@@ -51,4 +51,6 @@ def test_concurrent_appends_leave_a_chain_that_verifies(app):
         "checked": THREADS * EVENTS_EACH,
         "first_bad_seq": None,
         "problem": None,
+        "checkpoint_seq": None,
+        "unsealed": 0,
     }

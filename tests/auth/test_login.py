@@ -1,13 +1,14 @@
 """Session login for the web pages: argon2 passwords, CSRF on forms, a slowdown after failures."""
 
+import hashlib
 import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
-from sib.auth import service
-from sib.auth.models import User
+from sib.auth import login, passwords
+from sib.auth.models import LoginThrottle, User
 from sib.extensions import db
 
 PASSWORD = "correct horse battery staple"
@@ -49,54 +50,140 @@ def test_a_wrong_email_or_password_is_refused_with_one_message(client, officer, 
 
 
 def test_after_repeated_failures_even_the_right_password_waits(client, officer):
-    for _ in range(service.FREE_FAILURES):
+    for _ in range(login.FREE_FAILURES):
         log_in(client, password="wrong password!")
     assert log_in(client).status_code == 302  # four failures are free; success resets the count
     client.post("/logout")
-    for _ in range(service.FREE_FAILURES + 1):
+    for _ in range(login.FREE_FAILURES + 1):
         log_in(client, password="wrong password!")
-    # the fifth failure locks for 2 ** (5 - 4) = 2 seconds: the right password is refused now
+    # the fifth failure slows down for 2 ** (5 - 4) = 2 seconds: the right password waits too
     assert log_in(client).status_code == 401
-    user = db.session.scalar(select(User).where(User.email == "filip@botkyrka.test"))
-    assert user.failed_logins == service.FREE_FAILURES + 1
+
+
+HERE, THERE = "192.0.2.10", "198.51.100.20"
+AT = datetime(2027, 1, 1, tzinfo=UTC)
+
+
+def attempt(password, *, client=HERE, at=AT, email="filip@botkyrka.test"):
+    return login.user_for_login(email, password, client, at)
+
+
+def locked_until(email="filip@botkyrka.test", client=HERE):
+    """When the account's slowdown from this address ends, or None."""
+    digest = hashlib.sha256(email.encode()).hexdigest()
+    return db.session.scalar(
+        select(LoginThrottle.locked_until).where(
+            LoginThrottle.account_sha256 == digest, LoginThrottle.client == client
+        )
+    )
+
+
+def wait_of(at=AT):
+    locked = locked_until()
+    return (locked - at).total_seconds() if locked else None
 
 
 @pytest.mark.parametrize(
     ("failures", "seconds"),
     [
-        (4, None),  # free
-        (5, 2),  # 2 ** (5 - 4)
-        (8, 16),  # 2 ** (8 - 4)
-        (30, 900),  # 2 ** 26 capped at 15 minutes
+        (4,  None),  # free
+        (5,  2),     # 2 ** (5 - 4)
+        (8,  16),    # 2 ** (8 - 4)
+        (30, 900),   # 2 ** 26 capped at 15 minutes
     ],
-)
+)  # fmt: skip
 def test_the_slowdown_doubles_up_to_fifteen_minutes(officer, failures, seconds):
-    at = datetime(2027, 1, 1, tzinfo=UTC)
+    at = AT
     for _ in range(failures):
-        # each attempt waits out the lock before it, so every one of them counts
-        at = max(at, officer.locked_until or at)
-        service.user_for_login(officer.email, "wrong password!", at)
-    locked = officer.locked_until
-    assert (locked - at if locked else None) == (timedelta(seconds=seconds) if seconds else None)
+        at = max(at, locked_until() or at)  # each attempt waits out the slowdown before it
+        attempt("wrong password!", at=at)
+    assert wait_of(at) == seconds
 
 
 def test_attempts_during_the_slowdown_are_refused_unchecked(officer):
-    at = datetime(2027, 1, 1, tzinfo=UTC)
-    for _ in range(service.FREE_FAILURES + 1):
-        service.user_for_login(officer.email, "wrong password!", at)
+    for _ in range(login.FREE_FAILURES + 1):
+        attempt("wrong password!")
     for _ in range(10):
-        service.user_for_login(officer.email, "wrong password!", at)
-    # refused without counting, so hammering does not stretch the lock
-    assert officer.failed_logins == service.FREE_FAILURES + 1
+        attempt("wrong password!")
+    # refused without counting, so hammering does not stretch the wait
+    assert wait_of() == 2
 
 
 def test_the_slowdown_ends(officer):
-    at = datetime(2027, 1, 1, tzinfo=UTC)
-    for _ in range(service.FREE_FAILURES + 1):
-        service.user_for_login(officer.email, "wrong password!", at)
-    assert service.user_for_login(officer.email, PASSWORD, at + timedelta(seconds=1)) is None
-    assert service.user_for_login(officer.email, PASSWORD, at + timedelta(seconds=2)) is officer
-    assert officer.failed_logins == 0
+    for _ in range(login.FREE_FAILURES + 1):
+        attempt("wrong password!")
+    assert attempt(PASSWORD, at=AT + timedelta(seconds=1)) is None
+    assert attempt(PASSWORD, at=AT + timedelta(seconds=2)) is officer
+    assert wait_of() is None  # success forgets the failures from that address
+
+
+def test_a_stranger_cannot_lock_a_user_out(officer):
+    for _ in range(20):
+        attempt("wrong password!", client=THERE)
+    assert attempt(PASSWORD, client=THERE) is None  # slowed down where the guessing happens
+    assert attempt(PASSWORD, client=HERE) is officer  # the user, elsewhere, signs in
+
+
+def test_a_stranger_cannot_lock_a_user_out_through_the_login_page(client, officer):
+    stranger = {"REMOTE_ADDR": THERE}
+    for _ in range(login.FREE_FAILURES + 3):
+        client.post("/login", data={"email": officer.email, "password": "guess 12345678"},
+                    environ_base=stranger)  # fmt: skip
+    refused = client.post(
+        "/login", data={"email": officer.email, "password": PASSWORD}, environ_base=stranger
+    )
+    user = client.post(
+        "/login", data={"email": officer.email, "password": PASSWORD},
+        environ_base={"REMOTE_ADDR": HERE},
+    )  # fmt: skip
+    assert (refused.status_code, user.status_code) == (401, 302)
+
+
+@pytest.fixture
+def hash_checks(monkeypatch):
+    """Count the argon2 checks a login makes (the work that takes the time)."""
+    checked = []
+    real = passwords._hasher
+
+    class CountingHasher:
+        def hash(self, password):
+            return real.hash(password)
+
+        def verify(self, password_hash, password):
+            checked.append(password_hash)
+            return real.verify(password_hash, password)
+
+    monkeypatch.setattr(passwords, "_hasher", CountingHasher())
+    return checked
+
+
+@pytest.mark.parametrize(
+    ("case",               "email",                  "password"),
+    [
+        ("right password",  "filip@botkyrka.test",   PASSWORD),
+        ("wrong password",  "filip@botkyrka.test",   "wrong password!"),
+        ("unknown account", "nobody@botkyrka.test",  PASSWORD),
+        ("inactive",        "inactive@botkyrka.test", PASSWORD),
+        ("no password",     "tokens@botkyrka.test",  PASSWORD),
+        ("locked, right",   "locked@botkyrka.test",  PASSWORD),
+        ("locked, wrong",   "locked@botkyrka.test",  "wrong password!"),
+        ("too long",        "filip@botkyrka.test",   "x" * 100_000),
+    ],
+)  # fmt: skip
+def test_every_login_path_does_the_same_hash_work(
+    officer, make_user, hash_checks, case, email, password
+):
+    make_user("finance_officer", "botkyrka", email="inactive@botkyrka.test", password=PASSWORD)
+    make_user("finance_officer", "botkyrka", email="tokens@botkyrka.test")
+    make_user("finance_officer", "botkyrka", email="locked@botkyrka.test", password=PASSWORD)
+    db.session.execute(
+        update(User).where(User.email == "inactive@botkyrka.test").values(active=False)
+    )
+    for _ in range(login.FREE_FAILURES + 1):
+        attempt("wrong password!", email="locked@botkyrka.test")
+    hash_checks.clear()
+    attempt(password, email=email)
+    assert len(hash_checks) == 1, case
 
 
 def test_logout_ends_the_session(client, officer):
@@ -105,9 +192,32 @@ def test_logout_ends_the_session(client, officer):
     assert client.get("/account").status_code == 302
 
 
-@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/", "/\\evil.example"])
+@pytest.mark.parametrize(
+    "target",
+    [
+        "https://evil.example/",
+        "//evil.example/",
+        "/\\evil.example",
+        "/\t/evil.example",  # browsers drop the tab: //evil.example
+        "/\n/evil.example",
+        "/\r//evil.example",
+        "\t//evil.example",
+        "/\x00/evil.example",
+        "javascript:alert(1)",
+        "evil.example",
+        "///evil.example",
+    ],
+)
 def test_login_never_redirects_off_the_site(client, officer, target):
     response = log_in(client, next=target)
+    assert response.headers["Location"] == "/account"
+
+
+def test_an_encoded_tab_in_next_does_not_redirect_off_the_site(client, officer):
+    response = client.post(
+        "/login?next=/%09/evil.example",
+        data={"email": "filip@botkyrka.test", "password": PASSWORD},
+    )
     assert response.headers["Location"] == "/account"
 
 

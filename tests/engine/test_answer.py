@@ -6,7 +6,7 @@ import hashlib
 import json
 
 from contracts.engine.digest import digest_of
-from contracts.engine.settle import dumps_answer, settle
+from tests.engine.answers import printed, settled, settled_text
 from tests.terms.documents import terms_md_example
 
 #: TERMS.md's example terms document (abridged there; organisations as given).
@@ -20,7 +20,7 @@ INPUT = {
 
 
 def test_the_worked_example_of_the_answer_section():
-    answer = settle(EXAMPLE, INPUT)
+    answer = settled(EXAMPLE, INPUT)
     (period,) = answer["periods"]
     assert period["terms"][1] == {
         "term": "safety",
@@ -43,7 +43,7 @@ def test_the_worked_example_of_the_answer_section():
 
 
 def test_the_worked_examples_totals_and_irr():
-    totals = settle(EXAMPLE, INPUT)["totals"]
+    totals = settled(EXAMPLE, INPUT)["totals"]
     assert totals["amount"] == "1000000.00"
     assert totals["payers"] == {"botkyrka": "500000.00", "nacka": "500000.00", "region": "0.00"}
     # -8000000 on 2027-01-15, +1000000 on 2028-03-31 (441 days):
@@ -66,8 +66,8 @@ def test_the_digest_changes_with_any_input_value():
 
 
 def test_the_answer_is_printed_with_sorted_keys_indented_and_a_final_newline():
-    answer = settle(EXAMPLE, INPUT)
-    text = dumps_answer(answer)
+    answer = settled(EXAMPLE, INPUT)
+    text = printed(answer)
     assert text == json.dumps(answer, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
     assert json.loads(text) == answer
 
@@ -80,18 +80,16 @@ def test_the_same_document_with_keys_in_another_order_gives_the_same_bytes():
             return [reverse(v) for v in value]
         return value
 
-    assert dumps_answer(settle(EXAMPLE, INPUT)) == dumps_answer(
-        settle(reverse(EXAMPLE), reverse(INPUT))
-    )
+    assert settled_text(EXAMPLE, INPUT) == printed(settled(reverse(EXAMPLE), reverse(INPUT)))
 
 
 def test_amounts_have_the_currencys_minor_unit_decimals():
     for currency, expected in (("JPY", "1000000"), ("KWD", "1000000.000")):
-        answer = settle({**EXAMPLE, "currency": currency}, INPUT)
+        answer = settled({**EXAMPLE, "currency": currency}, INPUT)
         assert answer["periods"][0]["terms"][1]["amount"] == expected
 
 
 def test_settling_leaves_its_inputs_untouched():
     terms, values = json.loads(json.dumps(EXAMPLE)), json.loads(json.dumps(INPUT))
-    settle(terms, values)
+    settled(terms, values)
     assert (terms, values) == (EXAMPLE, INPUT)

@@ -21,7 +21,7 @@ import hypothesis
 import pytest
 from hypothesis import HealthCheck, Phase, given, seed, settings
 
-from contracts.engine.settle import dumps_answer, settle
+from tests.engine.answers import settled_text
 from tests.engine.strategies import cases
 from tests.engine.test_answer import EXAMPLE, INPUT
 
@@ -31,7 +31,7 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 GENERATED = 200
 PINNED_WITH = "6.170.17"
 
-#: SHA-256 of `dumps_answer(settle(...))` for each hand-picked document, taken before the
+#: SHA-256 of `settled_text(...)` for each hand-picked document, taken before the
 #: speed work.
 PINNED = {
     "demo": "af6194cc9a7ac486c45f4753f4c759814ebfc43597a49e427f35dc42012ec0cf",
@@ -47,7 +47,7 @@ PINNED_GENERATED = "5300cea238d2ca99cee083f2729ea74ae3d33f835694d63e365f9afd551e
 
 def answer_hash(terms: dict, inputs: dict) -> str:
     """The SHA-256 of the printed answer."""
-    return hashlib.sha256(dumps_answer(settle(terms, inputs)).encode("utf-8")).hexdigest()
+    return hashlib.sha256(settled_text(terms, inputs).encode("utf-8")).hexdigest()
 
 
 def quarters(count: int) -> list[dict]:

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from contracts.engine.settle import settle
+from tests.engine.answers import settled
 
 KINDS = {
     "botkyrka": "municipality",
@@ -100,7 +100,7 @@ def test_a_fractional_rate_card_is_split_among_three_payers_by_largest_remainder
         terms=[{"id": "jobs", "metric": "M", "kind": "rate_card", "price": "333.33"}],
         payer_shares={"botkyrka": "0.45", "nacka": "0.25", "state": "0.30"},
     )
-    answer = settle(document, values({"2027": {"M": "7"}}))
+    answer = settled(document, values({"2027": {"M": "7"}}))
     period = period_of(answer, "2027")
     # 7 units x 333.33 = 2333.31
     assert term_of(period, "jobs")["amount"] == "2333.31"
@@ -134,7 +134,7 @@ def test_a_yearly_payer_cap_holds_back_and_carries_into_the_next_year():
             }
         ],
     )
-    answer = settle(
+    answer = settled(
         document, values({"2027-H1": {"M": "25"}, "2027-H2": {"M": "12"}, "2028-H1": {"M": "12"}})
     )
     first, second, third = (period_of(answer, p) for p in ("2027-H1", "2027-H2", "2028-H1"))
@@ -195,7 +195,7 @@ WATERFALL_DRAWDOWNS = [
 
 
 def test_the_waterfall_repays_the_senior_tranche_with_interest_before_the_junior():
-    answer = settle(
+    answer = settled(
         waterfall_contract(),
         values({"2027": {"M": "6"}, "2028": {"M": "13"}}, drawdowns=WATERFALL_DRAWDOWNS),
     )
@@ -260,7 +260,7 @@ def test_a_guarantee_pays_the_shortfall_on_the_guaranteed_share_of_principal(cap
         {"investor": "fund_a", "on": "2027-01-01", "amount": "600000"},
         {"investor": "fund_b", "on": "2027-01-01", "amount": "400000"},
     ]
-    answer = settle(document, values({"2027": {"M": "3"}}, drawdowns=drawdowns))
+    answer = settled(document, values({"2027": {"M": "3"}}, drawdowns=drawdowns))
     period = period_of(answer, "2027")
     # 3 x 100000 = 300000, within the tranche pro rata to drawn principal 600000 : 400000
     assert period["investors"]["fund_a"] == {"principal": "180000.00", "return": "0.00"}
@@ -309,7 +309,7 @@ def test_a_participant_level_rate_card_stops_at_the_per_participant_cap():
         {"participant": p, "metric": m, "period": period, "achieved_on": on}
         for p, m, period, on in rows
     ]
-    answer = settle(document, values({}, participants=participants))
+    answer = settled(document, values({}, participants=participants))
     first, second = period_of(answer, "2027"), period_of(answer, "2028")
     # 2027 in achieved_on order: p-2 EDU 30000 (p-2: 30000); p-1 EMP6 45000 (p-1: 45000);
     # p-3 EMP6 45000 (p-3: 45000); p-1 EDU 30000 cut to 60000 - 45000 = 15000;
@@ -348,7 +348,7 @@ def test_the_outcome_total_cuts_the_period_pro_rata_and_ties_go_to_the_first_pay
         ],
         caps={"outcome_total": "1000000"},
     )
-    answer = settle(document, values({"2027": {"A": "6", "B": "3"}, "2028": {"A": "2", "B": "1"}}))
+    answer = settled(document, values({"2027": {"A": "6", "B": "3"}, "2028": {"A": "2", "B": "1"}}))
     first, second = period_of(answer, "2027"), period_of(answer, "2028")
     # 2027: 600000 + 300000 = 900000, under the cap
     assert first["amount"] == "900000.00"
@@ -401,7 +401,7 @@ def test_a_linear_term_rounds_once_to_the_yen(rounding, clamp, value, expected):
         ],
         payer_shares={"botkyrka": "1"},
     )
-    period = period_of(settle(document, values({"2027": {"M": value}})), "2027")
+    period = period_of(settled(document, values({"2027": {"M": value}})), "2027")
     assert term_of(period, "score")["amount"] == expected
     assert period["payers"] == {"botkyrka": expected, "nacka": "0"}
 
@@ -420,7 +420,7 @@ def test_a_cumulative_rate_card_pays_what_it_adds_up_to_its_cap_total():
             }
         ],
     )
-    answer = settle(
+    answer = settled(
         document, values({"2027": {"M": "10"}, "2028": {"M": "12"}, "2029": {"M": "8"}})
     )
     amounts = [term_of(period_of(answer, y), "avoided")["amount"] for y in ("2027", "2028", "2029")]
@@ -454,7 +454,7 @@ def test_a_lower_is_better_tier_is_reached_at_or_below_its_threshold(days, expec
             }
         ],
     )
-    period = period_of(settle(document, values({"2027": {"WAIT": days}})), "2027")
+    period = period_of(settled(document, values({"2027": {"WAIT": days}})), "2027")
     assert term_of(period, "waiting")["amount"] == expected
 
 
@@ -486,7 +486,7 @@ def test_money_earned_when_nothing_is_drawn_is_not_owed_unless_the_surplus_goes_
         terms=[{"id": "jobs", "metric": "M", "kind": "rate_card", "price": "100000"}],
         surplus=surplus,
     )
-    period = period_of(settle(document, values({"2027": {"M": "5"}})), "2027")  # 5 x 100000
+    period = period_of(settled(document, values({"2027": {"M": "5"}})), "2027")  # 5 x 100000
     assert term_of(period, "jobs")["amount"] == amount
     assert period["amount"] == amount
     assert Decimal(provider_of(period)) == Decimal(provider)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from contracts.engine.errors import InputError, Problem
-from contracts.engine.settle import settle
+from tests.engine.answers import settled
 
 FUND = [
     {"organisation": "city", "role": "outcome_payer"},
@@ -16,7 +16,7 @@ TRANCHES = [{"name": "s", "return_cap": {"kind": "none"}}]
 
 def problems_of(document: dict, values: dict) -> list[Problem]:
     with pytest.raises(InputError) as raised:
-        settle(document, values)
+        settled(document, values)
     return raised.value.problems
 
 
@@ -144,7 +144,7 @@ def test_every_problem_is_reported_at_once(make_terms):
 
 
 def test_an_x_field_is_carried_along(make_terms):
-    answer = settle(
+    answer = settled(
         make_terms(), {"values": {"2027": {"CNT": "1"}}, "x_note": "from the evaluator"}
     )
     assert [p["period"] for p in answer["periods"]] == ["2027"]
@@ -152,11 +152,11 @@ def test_an_x_field_is_carried_along(make_terms):
 
 def test_through_defaults_to_the_last_period_with_a_value_or_row(make_terms):
     rows = [{"participant": "p", "metric": "EMP", "period": "2028", "achieved_on": "2028-05-01"}]
-    answer = settle(make_terms(), {"values": {"2027": {"CNT": "1"}}, "participants": rows})
+    answer = settled(make_terms(), {"values": {"2027": {"CNT": "1"}}, "participants": rows})
     assert [p["period"] for p in answer["periods"]] == ["2027", "2028"]
 
 
 def test_an_input_without_values_settles_no_period(make_terms):
-    answer = settle(make_terms(), {})
+    answer = settled(make_terms(), {})
     assert answer["periods"] == []
     assert answer["totals"] == {"amount": "0.00", "payers": {"city": "0.00"}, "investors": {}}

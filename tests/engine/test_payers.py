@@ -40,16 +40,34 @@ def test_each_term_is_split_by_the_most_specific_shares(run, term_fields, expect
     assert answer["periods"][0]["amount"] == "10.00"
 
 
-def test_a_tie_goes_to_the_payer_first_in_the_canonical_listing_of_the_shares(run):
-    # 0.01 half and half: a tie. Object keys have no order in the document (its digest sorts
-    # them), so the shares are read in sorted order and "city" comes first.
+@pytest.mark.parametrize(
+    ("parties", "expected"),
+    [
+        # 0.01 split half and half is a tie: the cent goes to the payer listed first in
+        # `parties` (TERMS.md step 6), whatever the order or the names of the shares' keys.
+        (TWO_PAYERS, {"city": "0.01", "region": "0.00"}),
+        (list(reversed(TWO_PAYERS)), {"city": "0.00", "region": "0.01"}),
+    ],
+)
+def test_a_tie_goes_to_the_payer_listed_first_in_parties(run, parties, expected):
     answer = run(
         [card()],
         values={"2027": {"CNT": "0.01"}},
-        parties=TWO_PAYERS,
+        parties=parties,
+        payer_shares={"city": "0.5", "region": "0.5"},
+    )
+    assert answer["periods"][0]["payers"] == expected
+
+
+def test_the_key_order_of_the_shares_does_not_break_a_tie(run):
+    # "region" is written first in the shares and sorts last; neither decides: parties does.
+    answer = run(
+        [card()],
+        values={"2027": {"CNT": "0.03"}},
+        parties=list(reversed(TWO_PAYERS)),
         payer_shares={"region": "0.5", "city": "0.5"},
     )
-    assert answer["periods"][0]["payers"] == {"city": "0.01", "region": "0.00"}
+    assert answer["periods"][0]["payers"] == {"city": "0.01", "region": "0.02"}
 
 
 def capped(cap: str = "1000") -> list[dict]:

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from contracts.engine.digest import digest_of
 from contracts.engine.errors import InputError
 from contracts.engine.money import split
-from contracts.engine.settle import dumps_answer, settle
+from tests.engine.answers import printed, settled
 from tests.engine.strategies import EXPONENTS, Case, cases, monotone_pairs, payment_date, plain
 
 SETTINGS = settings(
@@ -31,7 +31,7 @@ FEW = settings(SETTINGS, max_examples=20)
 def answer_for(terms: dict, inputs: dict) -> dict:
     """Settle a generated case; a generated document the engine rejects is a strategy bug."""
     try:
-        return settle(terms, inputs)
+        return settled(terms, inputs)
     except InputError as error:  # pragma: no cover - shows the problems when it happens
         pytest.fail(f"engine rejected a generated document: {error.problems}")
 
@@ -621,9 +621,9 @@ def canonical_digest(terms: dict, inputs: dict) -> str:
 @FEW
 @given(cases())
 def test_the_same_inputs_give_a_byte_identical_answer(case: Case):
-    first = dumps_answer(answer_for(case.terms, case.inputs))
-    again = dumps_answer(answer_for(copy.deepcopy(case.terms), copy.deepcopy(case.inputs)))
-    shuffled = dumps_answer(answer_for(reordered(case.terms), reordered(case.inputs)))
+    first = printed(answer_for(case.terms, case.inputs))
+    again = printed(answer_for(copy.deepcopy(case.terms), copy.deepcopy(case.inputs)))
+    shuffled = printed(answer_for(reordered(case.terms), reordered(case.inputs)))
     assert first == again == shuffled
 
 
@@ -638,7 +638,7 @@ def keys_in_order(pairs: list[tuple[str, object]]) -> dict:
 @given(cases())
 def test_the_answer_is_printed_with_sorted_keys(case: Case):
     answer = answer_for(case.terms, case.inputs)
-    assert json.loads(dumps_answer(answer), object_pairs_hook=keys_in_order) == answer
+    assert json.loads(printed(answer), object_pairs_hook=keys_in_order) == answer
 
 
 @FEW

@@ -66,13 +66,32 @@ def inbox(tmp_path, contract):
     return folder
 
 
-@pytest.fixture
-def make_scheduler(app, clock, inbox):
-    """A factory: a scheduler instance named `holder`, on the fake clock and the test inbox."""
-    config = {**app.config, "INBOX_DIR": str(inbox.parent)}
+#: the finance officer of the demo's provider, for whom the test inbox folder is configured
+UPLOADER = "ekonomi@framsteg.test"
 
-    def make(holder="one", lease_seconds=60):
-        jobs = timetable(config, start=clock.now())
+
+@pytest.fixture
+def uploader(make_user):
+    """The user the contract's inbox folder submits for."""
+    return make_user("finance_officer", "framsteg", email=UPLOADER)
+
+
+@pytest.fixture
+def folders(tmp_path, contract, uploader):
+    """The INBOX_FOLDERS file, mapping the contract's folder to the provider's officer."""
+    path = tmp_path / "inbox.json"
+    path.write_text(json.dumps({contract.reference: {"organisation": "framsteg",
+                                                     "user": UPLOADER}}))  # fmt: skip
+    return path
+
+
+@pytest.fixture
+def make_scheduler(app, clock, inbox, folders):
+    """A factory: a scheduler instance named `holder`, on the fake clock and the test inbox."""
+    config = {**app.config, "INBOX_DIR": str(inbox.parent), "INBOX_FOLDERS": str(folders)}
+
+    def make(holder="one", lease_seconds=60, **settings):
+        jobs = timetable({**config, **settings}, start=clock.now())
         return _FreshReads(app, jobs, lease_seconds=lease_seconds, clock=clock, holder=holder)
 
     return make
@@ -85,8 +104,8 @@ class _FreshReads(Scheduler):
     open transaction keeps reading its snapshot until it ends, as a request would not.
     """
 
-    def run_job(self, job, at=None):
-        run = super().run_job(job, at)
+    def run_job(self, job, at=None, slot=None):
+        run = super().run_job(job, at, slot)
         _end_test_transaction()
         return run
 

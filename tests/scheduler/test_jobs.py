@@ -26,13 +26,13 @@ def test_a_file_is_ingested_once_its_size_held_still_for_a_scan(make_scheduler, 
     (inbox / "outcomes-2027.xlsx").write_bytes(workbook())
     first = scheduler.run_job(job(scheduler, "inbox"))
     second = scheduler.run_job(job(scheduler, "inbox"))
-    assert (first.outcome, first.counts) == ("ok", '{"duplicates": 0, "ingested": 0, '
-                                             '"rejected": 0, "waiting": 1}')  # fmt: skip
+    assert (first.outcome, first.counts) == ("ok", '{"duplicates": 0, "failed": 0, '
+                                             '"ingested": 0, "refused": 0, "rejected": 0, '
+                                             '"unconfigured": 0, "waiting": 1}')  # fmt: skip
     assert '"ingested": 1' in second.counts
-    assert (inbox / "processed" / "outcomes-2027.xlsx").exists()
-    assert not (inbox / "outcomes-2027.xlsx").exists()
+    assert sorted(p.name for p in inbox.iterdir()) == []  # the original is not kept
     submission = db.session.scalar(select(Submission))
-    assert (submission.source, submission.uploaded_by) == ("inbox", "system:scheduler")
+    assert (submission.source, submission.uploaded_by) == ("inbox", "user:ekonomi@framsteg.test")
 
 
 def test_a_file_still_being_written_is_left_for_the_next_scan(make_scheduler, inbox, workbook):
@@ -55,8 +55,10 @@ def test_a_bad_file_goes_to_rejected_with_its_annotated_workbook(make_scheduler,
     for _ in range(2):
         run = scheduler.run_job(job(scheduler, "inbox"))
     assert '"rejected": 2' in run.counts
+    # Only the masked errors workbook (or the note) is kept, never the original.
     names = sorted(p.name for p in (inbox / "rejected").iterdir())
-    assert names == ["not-excel.errors.txt", "not-excel.xlsx", "wrong.errors.xlsx", "wrong.xlsx"]
+    assert names == ["not-excel.errors.txt", "wrong.errors.xlsx"]
+    assert sorted(p.name for p in inbox.iterdir()) == ["rejected"]
 
 
 def test_cron_jobs_run_when_the_fake_clock_reaches_their_time(make_scheduler, clock):
@@ -146,7 +148,4 @@ def test_the_same_file_dropped_again_is_recognised_not_stored_twice(
         run = scheduler.run_job(job(scheduler, "inbox"))
     assert '"duplicates": 1' in run.counts
     assert count(Submission) == 1
-    assert sorted(p.name for p in (inbox / "processed").iterdir()) == [
-        "outcomes-2.xlsx",
-        "outcomes.xlsx",
-    ]
+    assert sorted(p.name for p in inbox.iterdir()) == []

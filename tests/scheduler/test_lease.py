@@ -36,3 +36,14 @@ def test_a_released_lease_is_free_at_once(app, clock):
     lease.release("one", clock.now())
     db.session.commit()
     assert held("two", clock)
+
+
+def test_a_takeover_starts_a_new_tenure_and_a_renewal_keeps_it(app, clock):
+    held("one", clock)
+    first = lease.tenure_of("one")
+    clock.advance(seconds=30)
+    held("one", clock)
+    assert lease.tenure_of("one") == first
+    clock.advance(seconds=61)
+    held("two", clock)
+    assert (lease.tenure_of("one"), lease.tenure_of("two")) == (None, clock.now())

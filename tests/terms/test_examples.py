@@ -4,14 +4,13 @@ import json
 import re
 from pathlib import Path
 
-import pytest
-
+from contracts.engine.public import answer_document, settle
 from contracts.terms.load import load_terms, load_terms_text
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def worked_example() -> tuple[dict, dict]:
+def worked_example():
     """The terms and input JSON blocks of docs/terms.md's worked example."""
     text = (ROOT / "docs" / "terms.md").read_text(encoding="utf-8")
     section = text.split("## Worked example", 1)[1]
@@ -19,7 +18,7 @@ def worked_example() -> tuple[dict, dict]:
     return load_terms_text(terms), json.loads(values)
 
 
-def demo() -> tuple[dict, dict]:
+def demo():
     terms = (ROOT / "examples" / "demo-terms.json").read_bytes()
     values = (ROOT / "examples" / "demo-input.json").read_text(encoding="utf-8")
     return load_terms_text(terms), json.loads(values)
@@ -27,18 +26,17 @@ def demo() -> tuple[dict, dict]:
 
 def test_the_worked_example_loads():
     terms, _ = worked_example()
-    assert load_terms(terms)["reference"] == "DOC-2027"
+    assert load_terms(terms.document).reference == "DOC-2027"
 
 
 def test_the_demo_contract_loads_with_its_area_notes():
     terms, _ = demo()
-    assert terms["reference"] == "BOT-NAC-2027"
-    assert terms["metrics"][0]["x_areas"] == ["Alby", "Fittja", "Fisksätra"]
+    assert terms.reference == "BOT-NAC-2027"
+    assert terms.document["metrics"][0]["x_areas"] == ["Alby", "Fittja", "Fisksätra"]
 
 
 def test_the_worked_example_settles_to_the_documented_figures():
-    settle = pytest.importorskip("contracts.engine.settle").settle
-    answer = settle(*worked_example())
+    answer = answer_document(settle(*worked_example()))
     first, second = answer["periods"]
     # 2027: 4 x 100000 + tier 300000 = 700000; Botkyrka 0.6 x 700000 = 420000 capped at 400000.
     assert first["payers"] == {"botkyrka": "400000.00", "nacka": "280000.00"}
@@ -51,8 +49,7 @@ def test_the_worked_example_settles_to_the_documented_figures():
 
 
 def test_the_demo_shows_caps_binding_and_both_tranches_paid():
-    settle = pytest.importorskip("contracts.engine.settle").settle
-    answer = settle(*demo())
+    answer = answer_document(settle(*demo()))
     periods = {period["period"]: period for period in answer["periods"]}
     # Botkyrka: 0.45 x (1650000 + 2000000) + 0.5 x 70000 + 0.6 x 1312500 = 2465000 > 2200000.
     assert periods["2029"]["held_back"] == {"botkyrka": "265000.00"}

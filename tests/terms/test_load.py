@@ -10,18 +10,21 @@ from tests.terms.documents import edited
 
 
 def test_a_minimal_document_loads(minimal):
-    assert load_terms(minimal) == minimal
+    assert load_terms(minimal).document == minimal
 
 
 def test_the_terms_md_example_loads(example):
-    assert load_terms(example) == example
+    assert load_terms(example).document == example
 
 
-def test_load_returns_the_document_itself_unchanged(example):
+def test_load_returns_the_typed_contract_keeping_the_document_unchanged(example):
     before = copy.deepcopy(example)
-    loaded = load_terms(example)
+    contract = load_terms(example)
+    loaded = contract.document
     assert loaded is example
     assert loaded == before
+    assert contract.reference == "BOT-NAC-2027"
+    assert contract.payers == ("botkyrka", "nacka", "region")
     # No defaults are filled in: rounding, surplus and guarantees stay absent.
     assert "rounding" not in loaded
     assert "surplus" not in loaded
@@ -40,7 +43,7 @@ def test_x_fields_are_carried_untouched(example):
     }
     document = edited(example, notes)
     before = copy.deepcopy(document)
-    assert load_terms(document) == before
+    assert load_terms(document).document == before
     assert document["metrics"][0]["x_areas"] == ["Alby", "Fittja", "Fisksätra"]
     assert document["x_owner"]["phone"] == 46812345
 
@@ -113,7 +116,7 @@ def test_every_kind_and_optional_field_loads(example):
             ],
         },
     ]
-    assert load_terms(document) == document
+    assert load_terms(document).document == document
 
 
 def test_lower_is_better_thresholds_descend(example):
@@ -136,14 +139,14 @@ def test_lower_is_better_thresholds_descend(example):
             "pay_at_target": "100",
         },
     ]
-    assert load_terms(document) == document
+    assert load_terms(document).document == document
 
 
 def test_no_payer_shares_needed_when_every_term_has_its_own(minimal):
     document = edited(minimal, {"$.payer_shares": None})
     del document["payer_shares"]
     document["terms"][0]["payer_shares_by_period"] = {"2027": {"city": "1"}}
-    assert load_terms(document) == document
+    assert load_terms(document).document == document
 
 
 def test_a_document_that_is_not_an_object_is_refused():
@@ -154,8 +157,8 @@ def test_a_document_that_is_not_an_object_is_refused():
 
 def test_text_loads_to_the_parsed_document(example):
     text = json.dumps(example, ensure_ascii=False, indent=2)
-    assert load_terms_text(text) == example
-    assert load_terms_text(text.encode("utf-8")) == example
+    assert load_terms_text(text).document == example
+    assert load_terms_text(text.encode("utf-8")).document == example
 
 
 def test_bad_json_names_line_and_column():
@@ -202,8 +205,8 @@ def test_a_label_that_is_not_a_name_is_quoted_in_the_path(example):
 
 def test_a_byte_order_mark_is_tolerated(minimal):
     text = json.dumps(minimal)
-    assert load_terms_text(b"\xef\xbb\xbf" + text.encode("utf-8")) == minimal
-    assert load_terms_text("\ufeff" + text) == minimal
+    assert load_terms_text(b"\xef\xbb\xbf" + text.encode("utf-8")).document == minimal
+    assert load_terms_text("\ufeff" + text).document == minimal
 
 
 def test_json_nested_beyond_reason_is_refused():

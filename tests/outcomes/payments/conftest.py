@@ -11,6 +11,8 @@ from sib.extensions import db
 REFERENCE = "BOT-NAC-2027"
 BASE = f"/api/v1/contracts/{REFERENCE}"
 SYSTEM = Actor.system("test")
+#: a day after every period of the demo contract is due (TestConfig.TODAY is the same day)
+LATER = date(2031, 12, 31)
 
 
 def participants(period: str, count: int, start: int = 1, on: str | None = None) -> list[dict]:
@@ -58,6 +60,8 @@ def people(demo_contract, auth_headers):
     """Headers of everyone in the story, by a short name."""
     return {
         "manager": auth_headers("contract_manager", "utfall"),
+        # the provider reports outcome data; payers approve and settle (issue 9)
+        "provider": auth_headers("finance_officer", "framsteg"),
         "botkyrka": auth_headers("finance_officer", "botkyrka"),
         "nacka": auth_headers("finance_officer", "nacka"),
         "region": auth_headers("finance_officer", "region"),

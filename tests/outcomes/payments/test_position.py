@@ -1,34 +1,58 @@
 """What a run owes per period: full figures when nothing was approved, else differences (pure)."""
 
+import datetime as dt
 from decimal import Decimal
 
 import pytest
 
-from outcomes.payments.position import basis_of, dumps_allocation, loads_allocation, owed_by_run
+from contracts.engine.public import (
+    Answer,
+    InvestorShare,
+    PayerLine,
+    PeriodAnswer,
+    TermLine,
+    parse_contract,
+)
+from outcomes.payments.position import (
+    add,
+    basis_of,
+    dumps_allocation,
+    empty,
+    loads_allocation,
+    owed_by_run,
+)
 
-PAYERS = ["a", "b"]
+ZERO = Decimal(0)
+CONTRACT = parse_contract({
+    "reference": "T", "currency": "SEK",
+    "parties": [{"organisation": "a", "role": "outcome_payer", "yearly_cap": "1000"},
+                {"organisation": "b", "role": "outcome_payer"},
+                {"organisation": "fund", "role": "investor", "commitment": "500",
+                 "tranche": "senior"}],
+    "tranches": [{"name": "senior", "return_cap": {"kind": "none"}}],
+})  # fmt: skip
 
 
-def period(label, jobs, a, b, principal):
-    return {
-        "period": label,
-        "terms": [{"term": "jobs", "measure": "1", "amount": jobs, "explanation": "x"}],
-        "payers": {"a": a, "b": b},
-        "investors": {"fund": {"principal": principal, "return": "0.00"}},
-    }
+def period(label, jobs, a, b, principal, held=ZERO):
+    return PeriodAnswer(
+        label=label,
+        payment_on=dt.date(int(label), 12, 31),
+        terms=(TermLine("jobs", Decimal(1), None, Decimal(jobs), "x"),),
+        payers=(PayerLine("a", Decimal(a) + held, ZERO, ZERO, held, ZERO, Decimal(a), 2027),
+                PayerLine("b", Decimal(b), ZERO, ZERO, ZERO, ZERO, Decimal(b), 2027)),
+        investors=(InvestorShare("fund", Decimal(principal), ZERO),),
+        provider=ZERO,
+    )  # fmt: skip
 
 
 def answer(*periods):
-    return {"periods": list(periods), "guarantees": []}
+    return Answer(CONTRACT, "digest", tuple(periods), (), ())
 
 
 def approved(jobs, a, b, principal):
-    return {
-        "terms": {"jobs": Decimal(jobs)},
-        "payers": {"a": Decimal(a), "b": Decimal(b)},
-        "investors": {"fund": {"principal": Decimal(principal), "return": Decimal(0)}},
-        "provider": Decimal(0),
-    }
+    figures = {"terms": {"jobs": Decimal(jobs)}, "payers": {"a": Decimal(a), "b": Decimal(b)},
+               "investors": {"fund": {"principal": Decimal(principal)}}}  # fmt: skip
+    return add(empty(), figures)
 
 
 @pytest.mark.parametrize(
@@ -55,11 +79,20 @@ def test_a_run_owes_new_periods_in_full_and_approved_ones_by_difference(
         ),  # fmt: skip
         through,
         approved_before,
-        PAYERS,
     )
     assert [(line.period, line.kind) for line in result.lines] == kinds
     total_a = sum((f["payers"]["a"] for f in result.allocation.values()), Decimal(0))
     assert total_a == Decimal(payer_a)
+
+
+def test_a_yearly_cap_holding_money_back_is_a_line_of_its_own():
+    # a's share 80 of the 120 earned is capped at 60: 20 held back. Lines: 120 - 20 = 100 owed.
+    result = owed_by_run(answer(period("2027", "120.00", "60.00", "40.00", "100.00",
+                                       held=Decimal("20.00"))), "2027", {})  # fmt: skip
+    assert [(ln.kind, ln.organisation, ln.amount) for ln in result.lines] == [
+        ("payment", None, Decimal("120.00")), ("held_back", "a", Decimal("-20.00"))]  # fmt: skip
+    assert "yearly_cap of 1000 for 2027" in result.lines[1].explanation
+    assert sum(ln.amount for ln in result.lines) == Decimal("100.00")
 
 
 def test_an_allocation_survives_its_json_text_exactly():

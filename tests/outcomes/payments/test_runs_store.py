@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from outcomes.payments import service
 from outcomes.payments.models import PaymentRun, RunInvestor, RunLine, RunPayer
 from sib.extensions import db
-from tests.outcomes.payments.conftest import BASE, SYSTEM
+from tests.outcomes.payments.conftest import BASE, LATER, SYSTEM
 
 
 def count(model) -> int:
@@ -31,7 +31,7 @@ def test_a_crash_in_the_middle_of_storing_a_run_leaves_no_partial_run(
 
 
 def test_a_request_losing_the_race_returns_the_run_the_winner_stored(figures, drawn, monkeypatch):
-    winner, _ = service.compute_committed(drawn, "2027", SYSTEM)
+    winner, _ = service.compute_committed(drawn, "2027", SYSTEM, today=LATER)
     looked = service._existing
     blind = iter([True])
 
@@ -40,7 +40,7 @@ def test_a_request_losing_the_race_returns_the_run_the_winner_stored(figures, dr
         return None if next(blind, False) else looked(contract, digest)
 
     monkeypatch.setattr("outcomes.payments.service._existing", existing)
-    loser, created = service.compute_committed(drawn, "2027", SYSTEM)
+    loser, created = service.compute_committed(drawn, "2027", SYSTEM, today=LATER)
     assert (loser.id, created) == (winner.id, False)
     assert count(PaymentRun) == 1
 

@@ -39,10 +39,10 @@ def jobs_2027(count):
 
 
 def test_the_whole_story_from_upload_to_statements(client, people):
-    template = client.get(f"{BASE}/template.xlsx", headers=people["botkyrka"]).data
+    template = client.get(f"{BASE}/template.xlsx", headers=people["provider"]).data
 
     def upload_and_verify(data, name):
-        answer = client.post(f"{BASE}/submissions", headers=people["botkyrka"],
+        answer = client.post(f"{BASE}/submissions", headers=people["provider"],
                              data={"file": (io.BytesIO(data), name, XLSX)},
                              content_type="multipart/form-data")  # fmt: skip
         assert answer.status_code == 201, answer.get_data(as_text=True)
@@ -85,11 +85,13 @@ def test_the_whole_story_from_upload_to_statements(client, people):
     approved = client.post(f"{url}/approve", json={}, headers=people["region"]).get_json()
     assert approved["status"] == "approved"
     assert client.get(url, headers=people["stranger"]).status_code == 404
-    settled = client.post(
-        f"{url}/settle",
-        headers=people["manager"],
-        json={"settled_on": "2028-03-31", "reference": "BG 5050-1055"},
-    )
+    # Each payer settles its own share; the run is settled once all three have paid.
+    for payer in ("botkyrka", "nacka", "region"):
+        settled = client.post(
+            f"{url}/settle",
+            headers=people[payer],
+            json={"settled_on": "2028-03-31", "reference": f"BG 5050-1055 {payer}"},
+        )
     assert settled.get_json()["status"] == "settled"
     assert client.post(f"{url}/approve", json={}, headers=people["region"]).status_code == 409
 
@@ -99,9 +101,9 @@ def test_the_whole_story_from_upload_to_statements(client, people):
                             headers=people["manager"]).get_json()  # fmt: skip
     assert corrected["id"] != run["id"]
     assert [(ln["kind"], ln["term"], ln["amount"]) for ln in corrected["lines"]] == [
-        ("adjustment", "jobs", "150000.00")]  # fmt: skip
+        ("adjustment", "jobs", "150000.00"), ("held_back", "-", "-67500.00")]  # fmt: skip
     # +150 000 on jobs: botkyrka's 67 500 share is held back by its cap, nacka +45 000,
-    # region +37 500; the senior investor +82 500 of principal.
+    # region +37 500; the senior investor +82 500 of principal. The lines add up to it.
     assert {p["payer"]: p["amount"] for p in corrected["payers"]} == {
         "botkyrka": "0.00", "nacka": "45000.00", "region": "37500.00"}  # fmt: skip
     unchanged = client.get(url, headers=people["manager"]).get_json()
@@ -112,7 +114,9 @@ def test_the_whole_story_from_upload_to_statements(client, people):
         )
 
     proof = client.post(f"{url}/replay", headers=people["auditor"]).get_json()
-    assert (proof["matches"], proof["answer_matches"]) == (True, True)
+    assert (proof["matches"], proof["answer_matches"], proof["reconciles"]) == (True, True, True)
+    assert proof["reconciliation"] == {
+        "lines": "4725000.00", "owed": "4725000.00", "received": "4725000.00"}  # fmt: skip
     assert proof["digest"] == run["digest"]
 
     statement = client.get(

@@ -9,11 +9,12 @@ import pytest
 from sqlalchemy import select
 
 from contracts.models import Organisation
-from outcomes.payments.service import approve_run, compute_run
+from outcomes.payments.approvals import approve_run
+from outcomes.payments.service import compute_run
 from outcomes.statements.investor import build_investor_statement
 from outcomes.statements.payer import build_payer_statement
 from sib.extensions import db
-from tests.outcomes.payments.conftest import SYSTEM
+from tests.outcomes.payments.conftest import LATER, SYSTEM
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 STATEMENTS = "/api/v1/{kind}/{org}/statements{suffix}?contract=BOT-NAC-2027"
@@ -27,7 +28,7 @@ def organisation(slug):
 def approved_both(figures, drawn):
     """Runs for 2027 and 2028 computed and approved by every payer (not yet settled)."""
     for label in ("2027", "2028"):
-        run, _ = compute_run(drawn, label, SYSTEM)
+        run, _ = compute_run(drawn, label, SYSTEM, today=LATER)
         for payer in run.payers:
             approve_run(run, payer.organisation_id, SYSTEM)
         db.session.commit()
@@ -120,7 +121,7 @@ def test_the_investor_workbook_has_a_summary_cash_flows_and_a_chart(client, peop
     book = openpyxl.load_workbook(io.BytesIO(response.data))
     flows = book["Cash flows"]
     # cumulative capital in and money back, row by row: the drawdown, then two distributions.
-    assert [(r[6], r[7]) for r in flows.iter_rows(min_row=2, values_only=True)] == [
+    assert [(r[7], r[8]) for r in flows.iter_rows(min_row=2, values_only=True)] == [
         (10000000, 0), (10000000, 4725000), (10000000, 5300000)]  # fmt: skip
     assert len(book["Chart"]._charts) == 1
 

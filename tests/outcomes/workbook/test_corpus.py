@@ -36,10 +36,18 @@ def only_sheet1(book):
     book["Values"].title = "Sheet1"
 
 
+def only_notes(book):
+    book["Values"].title = "Notes"
+    book["Notes"].delete_rows(1, 5)
+    book["Notes"]["A1"] = "Figures follow next week."
+
+
 CASES = {
     # case id:            (builder, sheet, row, column, what the sentence says)
-    "missing sheet":      (edited(only_sheet1, GOOD), None, None, None,
+    "missing sheet":      (edited(only_notes, GOOD), None, None, None,
                            "neither a Values nor a Participants sheet"),
+    "renamed data sheet": (edited(only_sheet1, GOOD), "Sheet1", None, None,
+                           "has the header row of the Values sheet, but it is not named Values"),
     "missing column":     (values(["SAFE", "2027"], values_header=["Metric", "Period"]),
                            "Values", 1, None, "no column headed Value (Värde)"),
     "duplicated header":  (values(["SAFE", "2027", "", "1", "2"],

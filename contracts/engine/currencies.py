@@ -1,4 +1,7 @@
-"""ISO 4217 currencies in current use, with the exponent that fixes each one's minor unit."""
+"""ISO 4217 currencies in current use and each one's minor unit: the one table (pure data).
+
+Validation accepts exactly these codes and the engine rounds with exactly these exponents.
+"""
 
 # Funds, precious metals and test codes (XAU, XDR, XTS, XXX, ...) have no minor unit, so no
 # amount could be written in them; they are left out on purpose.

@@ -1,0 +1,143 @@
+"""Signed checkpoints of the audit chain (head seq + hash + time), published outside the database.
+
+A checkpoint is what an auditor keeps: whatever later happens to the tables, a log shorter
+than a checkpoint, or one whose row at the checkpoint's seq has another hash, fails
+verification. Checkpoints are signed with the audit key (HMAC-SHA256), so a forged or edited
+one is refused; they are written to an outbox folder (AUDIT_CHECKPOINT_DIR) for shipping
+elsewhere, and handed to auditors by the API as JSON and as a one-line token.
+"""
+
+import base64
+import binascii
+import json
+import os
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from sib.audit import GENESIS_HASH, AuditEvent
+from sib.audit_keys import Keyring
+from sib.extensions import db
+
+TOKEN_PREFIX = "cp1."
+#: the fields a checkpoint's signature covers
+SIGNED_FIELDS = ("seq", "hash", "at", "keyed_from", "key_id")
+
+
+class CheckpointError(ValueError):
+    """A checkpoint that cannot be read: not JSON, not a token, or missing a field."""
+
+
+@dataclass(frozen=True)
+class Checkpoint:
+    #: the last event's sequence number when the checkpoint was taken (0: an empty log)
+    seq: int
+    #: that event's chain hash
+    hash: str
+    #: when the checkpoint was taken, ISO 8601 in UTC to the second
+    at: str
+    #: the first sealed event: rows from here on must carry a seal
+    keyed_from: int
+    #: the audit key that signed it
+    key_id: str
+    signature: str = ""
+
+    def payload(self) -> str:
+        """The canonical text the signature covers."""
+        values = {name: getattr(self, name) for name in SIGNED_FIELDS}
+        return json.dumps(values, sort_keys=True, separators=(",", ":"))
+
+    @property
+    def token(self) -> str:
+        """The checkpoint on one line, to paste into `verify?checkpoint=` or `--checkpoint`."""
+        text = json.dumps(asdict(self), sort_keys=True, separators=(",", ":"))
+        return TOKEN_PREFIX + base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
+
+    def as_dict(self) -> dict:
+        return {**asdict(self), "token": self.token}
+
+    def is_signed_by(self, keyring: Keyring) -> bool:
+        return keyring.is_signed(self.payload(), self.signature, self.key_id)
+
+
+def take_checkpoint(keyring: Keyring, now: datetime | None = None) -> Checkpoint:
+    """Sign the log's last committed event as it stands (in the current transaction's view)."""
+    last = db.session.execute(
+        select(AuditEvent.seq, AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1)
+    ).first()
+    seq, hash_ = (last.seq, last.hash) if last else (0, GENESIS_HASH)
+    first_sealed = db.session.scalar(
+        select(func.min(AuditEvent.seq)).where(AuditEvent.seal.is_not(None))
+    )
+    unsigned = Checkpoint(
+        seq=seq,
+        hash=hash_,
+        at=(now or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0).isoformat(),
+        keyed_from=first_sealed or seq + 1,
+        key_id=keyring.key_id,
+    )
+    return _with_signature(unsigned, keyring.sign(unsigned.payload()))
+
+
+def _with_signature(checkpoint: Checkpoint, signature: str) -> Checkpoint:
+    return Checkpoint(**{**asdict(checkpoint), "signature": signature})
+
+
+def parse_checkpoint(given: str | dict) -> Checkpoint:
+    """A checkpoint from its token, its JSON text or its JSON object (signature unchecked)."""
+    if isinstance(given, str):
+        given = given.strip()
+        try:
+            if given.startswith(TOKEN_PREFIX):
+                encoded = given.removeprefix(TOKEN_PREFIX)
+                given = base64.urlsafe_b64decode(encoded + "=" * (-len(encoded) % 4)).decode()
+            given = json.loads(given)
+        except (ValueError, binascii.Error) as error:
+            raise CheckpointError(f"not a checkpoint token or JSON: {error}") from error
+    if not isinstance(given, dict):
+        raise CheckpointError("a checkpoint is a JSON object")
+    try:
+        checkpoint = Checkpoint(
+            seq=int(given["seq"]),
+            hash=str(given["hash"]),
+            at=str(given["at"]),
+            keyed_from=int(given["keyed_from"]),
+            key_id=str(given["key_id"]),
+            signature=str(given["signature"]),
+        )
+    except (KeyError, TypeError, ValueError) as error:
+        raise CheckpointError(f"a checkpoint needs seq, hash, at, keyed_from, key_id, "
+                              f"signature: {error!r}") from error  # fmt: skip
+    if checkpoint.seq < 0:
+        raise CheckpointError("a checkpoint's seq is never negative")
+    return checkpoint
+
+
+def publish(checkpoint: Checkpoint, outbox: str | Path) -> Path:
+    """Write the checkpoint into the outbox folder, whole or not at all; returns its path."""
+    folder = Path(outbox)
+    folder.mkdir(parents=True, exist_ok=True)
+    stamp = checkpoint.at.replace("-", "").replace(":", "").replace("+0000", "Z")
+    path = folder / f"{checkpoint.seq:012d}-{stamp}.json"
+    partial = path.with_suffix(".partial")
+    partial.write_text(json.dumps(checkpoint.as_dict(), indent=2, sort_keys=True) + "\n")
+    # A reader never sees half a file: the rename is atomic on one filesystem.
+    os.replace(partial, path)
+    return path
+
+
+def published(outbox: str | Path | None) -> tuple[list[Checkpoint], list[str]]:
+    """The checkpoints in the outbox (oldest first), and a problem per file that is not one."""
+    folder = Path(outbox) if outbox else None
+    if folder is None or not folder.is_dir():
+        return [], []
+    checkpoints, problems = [], []
+    for path in sorted(folder.glob("*.json")):
+        try:
+            checkpoints.append(parse_checkpoint(path.read_text(encoding="utf-8")))
+        except (CheckpointError, OSError) as error:
+            problems.append(f"checkpoint file {path.name}: {error}")
+    checkpoints.sort(key=lambda c: (c.seq, c.at))
+    return checkpoints, problems

@@ -1,0 +1,1 @@
+"""Operating the service: request logs, health and readiness, database outages, backups."""

@@ -1,0 +1,138 @@
+"""Statement pages: an investor's (capital, distributions, return, XIRR, cash flows) and a
+payer's (per year against the cap). Thin: they show what outcomes.statements builds and
+tolerate keys that come and go while its shape grows."""
+
+from datetime import UTC, datetime
+from decimal import Decimal
+
+from flask import Blueprint, Response, render_template, request
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from contracts.access import standing_of
+from contracts.engine.money import minor_unit, quantum
+from contracts.models import Contract, Organisation
+from outcomes.statements.investor import build_investor_statement
+from outcomes.statements.payer import build_payer_statement
+from outcomes.statements.workbook import investor_workbook, payer_workbook
+from sib.access import current_action, current_actor, guard, require
+from sib.extensions import db
+from sib.problems import NotFoundError
+from sib.web import charts
+from sib.web.setup import money
+from sib.xlsx import XLSX_MIMETYPE
+
+blueprint = Blueprint("web_statements", __name__, url_prefix="/c")
+
+
+@blueprint.get("/<reference>/investors/<slug>")
+@guard("statement.investor.read")
+def investor(reference, slug):
+    statement, contract = _investor_statement(reference, slug)
+    return render_template("web/investor.html", contract=contract, s=statement,
+                           chart=_cash_flow_chart(statement, contract.currency))  # fmt: skip
+
+
+@blueprint.get("/<reference>/investors/<slug>.xlsx")
+@guard("statement.investor.read")
+def investor_xlsx(reference, slug):
+    statement, contract = _investor_statement(reference, slug)
+    as_of = statement.get("as_of")
+    return _xlsx(investor_workbook(statement), f"statement-{reference}-{slug}-{as_of}.xlsx")
+
+
+@blueprint.get("/<reference>/payers/<slug>")
+@guard("statement.payer.read")
+def payer(reference, slug):
+    statement, contract = _payer_statement(reference, slug)
+    return render_template("web/payer.html", contract=contract, s=statement,
+                           chart=_payer_chart(statement, contract.currency))  # fmt: skip
+
+
+@blueprint.get("/<reference>/payers/<slug>.xlsx")
+@guard("statement.payer.read")
+def payer_xlsx(reference, slug):
+    statement, _contract = _payer_statement(reference, slug)
+    return _xlsx(payer_workbook(statement), f"statement-{reference}-{slug}.xlsx")
+
+
+def _investor_statement(reference: str, slug: str):
+    organisation, contract = _pair(reference, slug)
+    as_of = request.args.get("as_of")
+    as_of = datetime.fromisoformat(as_of).date() if as_of else datetime.now(UTC).date()
+    statement = build_investor_statement(contract, organisation, as_of)
+    return _rounded(statement, contract), contract
+
+
+def _payer_statement(reference: str, slug: str):
+    organisation, contract = _pair(reference, slug)
+    return _rounded(build_payer_statement(contract, organisation), contract), contract
+
+
+def _pair(reference: str, slug: str):
+    """The contract and organisation, 404 unless the actor may see that pair (as the API)."""
+    not_found = f"No statement for {slug} on {reference}."
+    contract = db.session.scalar(select(Contract).where(Contract.reference == reference))
+    organisation = db.session.scalar(select(Organisation).where(Organisation.slug == slug))
+    if contract is None or organisation is None:
+        raise NotFoundError(not_found)
+    standing = standing_of(current_actor().organisation_id, contract)
+    require(current_action("statement.investor.read"), standing, organisation.id,
+            not_found=not_found)  # fmt: skip
+    return organisation, contract
+
+
+def _rounded(value, contract):
+    unit = quantum(minor_unit(contract.currency))
+
+    def walk(item, key=""):
+        if isinstance(item, dict):
+            return {k: v if "xirr" in k else walk(v, k) for k, v in item.items()}
+        if isinstance(item, list):
+            return [walk(v, key) for v in item]
+        return item.quantize(unit) if isinstance(item, Decimal) else item
+
+    return walk(value)
+
+
+def _xlsx(data: bytes, name: str) -> Response:
+    return Response(data, mimetype=XLSX_MIMETYPE,
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})  # fmt: skip
+
+
+def _cash_flow_chart(s: dict, currency: str) -> str:
+    """Capital in (below zero) and money back (above) per date."""
+    flows: dict[str, list[Decimal]] = {}
+    for d in s.get("drawdowns", []):
+        flows.setdefault(str(d.get("on")), [Decimal(0), Decimal(0)])[0] -= d.get("amount", 0)
+    for d in s.get("distributions", []):
+        back = sum((d.get(k) or Decimal(0) for k in ("principal", "return", "guarantee")),
+                   Decimal(0))  # fmt: skip
+        flows.setdefault(str(d.get("paid_on")), [Decimal(0), Decimal(0)])[1] += back
+    days = sorted(flows)
+    if not days:
+        return ""
+    chart = charts.Chart(
+        _("Cash flows"), days,
+        [charts.Series(_("Capital in"), [flows[d][0] or None for d in days]),
+         charts.Series(_("Money back"), [flows[d][1] or None for d in days])],
+        tick_format=lambda v: money(v.quantize(Decimal(1)), currency, whole=True),
+    )  # fmt: skip
+    return charts.svg(chart)
+
+
+def _payer_chart(s: dict, currency: str) -> str:
+    years = s.get("years", [])
+    labels = [str(y.get("year")) for y in years]
+    cap = s.get("yearly_cap")
+    if not years:
+        return ""
+    chart = charts.Chart(
+        _("Per year against the cap"), labels,
+        [charts.Series(_("Approved"), [y.get("approved") for y in years]),
+         charts.Series(_("Settled"), [y.get("settled") for y in years]),
+         charts.Series(_("Most still possible"), [y.get("max_still_possible") for y in years])],
+        [charts.Threshold(_("yearly cap"), cap)] if cap is not None else [],
+        tick_format=lambda v: money(v.quantize(Decimal(1)), currency, whole=True),
+    )  # fmt: skip
+    return charts.svg(chart)
