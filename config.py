@@ -86,7 +86,7 @@ class Config:
     INBOX_SCAN_SECONDS = _env_int("INBOX_SCAN_SECONDS", 0)
     #: JSON file mapping each inbox folder (a contract reference) to the organisation and user
     #: its files are submitted for: {"BOT-NAC-2027": {"organisation": "framsteg",
-    #: "user": "ekonomi@framsteg.example"}}; a folder not named there is not ingested
+    #: "user": "finance@framsteg.example"}}; a folder not named there is not ingested
     INBOX_FOLDERS = os.environ.get("INBOX_FOLDERS", str(INSTANCE_DIR / "inbox.json"))
     #: seconds without a change after which a dropped file counts as completely written
     INBOX_QUIET_SECONDS = _env_int("INBOX_QUIET_SECONDS", 60)

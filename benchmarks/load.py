@@ -71,6 +71,7 @@ def seed(database_url: str) -> dict[str, str]:
     from contracts.service import contract_by_reference
     from outcomes.demo import seed_demo_contract
     from outcomes.payments import inputs, service
+    from outcomes.payments.approvals import approve_run
     from outcomes.payments.drawdowns import record_drawdown
     from sib import create_app
     from sib.actor import Actor
@@ -94,7 +95,7 @@ def seed(database_url: str) -> dict[str, str]:
         for label in ("2027", "2028", "2029", "2030"):
             run, _ = service.compute_committed(contract, label, system)
             for payer in run.payers:
-                service.approve_run(run, payer.organisation_id, system)
+                approve_run(run, payer.organisation_id, system)
             db.session.commit()
         for key, role, org in (("investor", "investor", "malar_fund"),
                                ("officer", "finance_officer", "botkyrka"),

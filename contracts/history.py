@@ -87,7 +87,7 @@ def version_history(contract: Contract) -> list[dict]:
     """Every version of the terms, oldest first, each with its diff against the one before."""
     history, previous = [], None
     for version in contract.versions:
-        document = json.loads(version.document)
+        document = version.agreed.document
         history.append(
             {
                 "number": version.number,
@@ -131,7 +131,7 @@ def events_page(contract: Contract, query: Select, page: int, page_size: int) ->
 def full_history(contract: Contract) -> dict:
     """Everything recorded about a contract, for the JSON export (the terms of every version
     in full), with the state of the whole log's hash chain at the time of export."""
-    documents = {v.number: json.loads(v.document) for v in contract.versions}
+    documents = {v.number: v.agreed.document for v in contract.versions}
     versions = [{**v, "document": documents[v["number"]]} for v in version_history(contract)]
     events = db.session.scalars(events_query(contract)).all()
     return {

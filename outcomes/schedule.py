@@ -10,7 +10,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from flask import current_app
 
 from outcomes import jobs
-from outcomes.inbox import InboxScan
+from outcomes.inbox.scan import InboxScan
 from outcomes.submissions.settings import settings_from
 from sib.scheduler.runner import Job, Scheduler
 

@@ -6,6 +6,7 @@ from datetime import date, datetime
 
 from sqlalchemy import select
 
+from contracts.engine.public import metrics_read_by
 from contracts.models import Contract, Period
 from contracts.service import version_in_force
 from outcomes.deadlines.models import OverdueFlag
@@ -41,26 +42,11 @@ def readiness(contract: Contract, periods: list[Period]) -> list[Readiness]:
     result = []
     for period in periods:
         version = version_in_force(contract, period.payment_on)
-        needed = _needed_metrics(json.loads(version.document), period.label)
+        needed = metrics_read_by(version.agreed, period.label, aggregate_only=True)
         missing = tuple(m for m in needed if (m, period.label) not in have)
         unverified = tuple(sid for sid, labels in waiting.items() if period.label in labels)
         result.append(Readiness(period, missing, unverified))
     return result
-
-
-def _needed_metrics(terms: dict, label: str) -> list[str]:
-    """Aggregate metrics the period's terms read (participant-level ones count 0 when absent)."""
-    per_participant = {m["code"] for m in terms["metrics"] if m.get("participant_level")}
-    needed: list[str] = []
-    for term in terms["terms"]:
-        if "periods" in term and label not in term["periods"]:
-            continue
-        baseline = (term.get("measure") or {}).get("baseline")
-        for code in (term["metric"], (term.get("gate") or {}).get("metric"),
-                     baseline.get("metric") if isinstance(baseline, dict) else None):  # fmt: skip
-            if code and code not in per_participant and code not in needed:
-                needed.append(code)
-    return needed
 
 
 def _awaiting_verification(contract: Contract) -> dict[int, set[str]]:

@@ -5,7 +5,6 @@ Only verified submissions count, unless the terms say `"x_verification_required"
 figure: a correction supersedes only the figures it gives again; nothing is overwritten.
 """
 
-import json
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
@@ -42,7 +41,7 @@ class Figure:
 
 def verification_required(version: ContractVersion) -> bool:
     """Whether only verified submissions count (the terms' x_verification_required, default yes)."""
-    return json.loads(version.document).get("x_verification_required") is not False
+    return version.agreed.document.get("x_verification_required") is not False
 
 
 def version_for(contract: Contract, as_of: date | None) -> ContractVersion:

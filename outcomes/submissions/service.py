@@ -43,7 +43,7 @@ Progress = Callable[[int, int], None]
 def catalogue_for(version: ContractVersion) -> Catalogue:
     """What a workbook for this version may name, from the terms document as imported."""
     # The stored text, not the loaded terms: x_areas is an extension that loading drops.
-    return catalogue_from_terms(json.loads(version.document))
+    return catalogue_from_terms(version.agreed.document)
 
 
 def submission_of(contract: Contract, submission_id: int) -> Submission:

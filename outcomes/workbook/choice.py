@@ -27,8 +27,8 @@ class SheetChoice:
 
     #: SheetSpec -> the sheet's name in the workbook
     data: dict[SheetSpec, str] = field(default_factory=dict)
-    #: sheets holding data under a name that is not read (each also an error)
-    misnamed: list[str] = field(default_factory=list)
+    #: data sheets not read because they are hidden or misnamed (each also an error)
+    refused: list[str] = field(default_factory=list)
     #: other sheets, not read (names with identity numbers masked)
     ignored: tuple[str, ...] = ()
 
@@ -41,6 +41,7 @@ def choose_sheets(reader, states: dict[str, str], errors: ErrorList) -> SheetCho
         if spec is None:
             _unknown(reader, name, choice, ignored, errors)
         elif states.get(name, "visible") != "visible":
+            choice.refused.append(name)
             errors.add(_sheet_error(name, "the sheet is hidden, so what you see is not what "
                        "would be submitted; unhide it (right-click a sheet tab, Unhide) or "
                        "delete it, and upload the file again."))  # fmt: skip
@@ -62,7 +63,7 @@ def _unknown(reader, name: str, choice: SheetChoice, ignored: list, errors: Erro
     if spec is None:
         ignored.append(mask_sheet_name(name))
         return
-    choice.misnamed.append(name)
+    choice.refused.append(name)
     errors.add(_sheet_error(name, f"the sheet has the header row of the {spec.english} sheet, "
                f"but it is not named {spec.english} ({spec.swedish}), so it would not be read; "
                f"rename it {spec.english} (and delete any other {spec.english} sheet), or "

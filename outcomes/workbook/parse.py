@@ -84,7 +84,7 @@ def _read(reader, choice: SheetChoice, facts, catalogue, key, limits, errors) ->
     lookups = Lookups(catalogue, limits)
     found = {VALUES: [], PARTICIPANTS: ParticipantTable()}
     counts, extras = {}, []
-    if not chosen and not choice.misnamed:
+    if not chosen and not choice.refused:
         errors.add(
             row_error(
                 None,

@@ -28,7 +28,7 @@ babel = Babel()
 
 
 def select_locale() -> str:
-    """The language chosen with the switch (kept in a cookie that outlives sign-in), else Swedish."""
+    """The language chosen with the switch (a cookie, which outlives sign-in), else Swedish."""
     chosen = request.cookies.get(LANG_COOKIE) if request else None
     return chosen if chosen in LANGUAGES else "sv"
 

@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from contracts.access import standing_of
-from contracts.engine.money import minor_unit, quantum
+from contracts.engine.public import minor_unit, quantum
 from contracts.models import Contract, Organisation
 from outcomes.statements.investor import build_investor_statement
 from outcomes.statements.payer import build_payer_statement

@@ -15,7 +15,8 @@ import psycopg
 import pytest
 from sqlalchemy.engine import URL
 
-from outcomes.payments.service import approve_run, compute_run
+from outcomes.payments.approvals import approve_run
+from outcomes.payments.service import compute_run
 from sib.extensions import db
 from tests.ops.copies import STATEMENT, audit_verify, fetch
 from tests.outcomes.payments.conftest import SYSTEM, drawn, figures  # noqa: F401

@@ -10,16 +10,25 @@ from tests.web.conftest import REFERENCE
 C = f"/c/{REFERENCE}"
 #: page, who opens it, and a text it shows in Swedish and in English
 PAGES = [
-    ("start",     "/",                              "finance",   "Väntar på dig",                  "Waiting for you"),
-    ("contract",  C,                                "finance",   "Parterna och deras roller",      "Parties and their roles"),
-    ("upload",    f"{C}/upload",                    "finance",   "Ladda upp utfallsdata",          "Upload outcome data"),
-    ("verify",    f"{C}/verify",                    "evaluator", "Verifiera utfallsdata",          "Verify outcome data"),
-    ("runs",      f"{C}/runs",                      "manager",   "Utbetalningskörningar",          "Payment runs"),
-    ("investor",  f"{C}/investors/malar_fund",      "investor",  "Investerarrapport",              "Investor statement"),
-    ("payer",     f"{C}/payers/botkyrka",           "finance",   "Betalarrapport",                 "Payer statement"),
-    ("auditor",   f"{C}/history",                   "auditor",   "Historik för",                   "History of"),
-    ("admin",     "/admin/users",                   "admin",     "Användare, roller och nycklar",  "Users, roles and tokens"),
+    ("start",    "/",                         "finance",   "Väntar på dig",     "Waiting for you"),
+    ("contract", C,                           "finance",   "Parterna och deras roller",
+                                                           "Parties and their roles"),
+    ("upload",   f"{C}/upload",               "finance",   "Ladda upp utfallsdata",
+                                                           "Upload outcome data"),
+    ("verify",   f"{C}/verify",               "evaluator", "Verifiera utfallsdata",
+                                                           "Verify outcome data"),
+    ("runs",     f"{C}/runs",                 "manager",   "Utbetalningskörningar", "Payment runs"),
+    ("investor", f"{C}/investors/malar_fund", "investor",  "Investerarrapport",
+                                                           "Investor statement"),
+    ("payer",    f"{C}/payers/botkyrka",      "finance",   "Betalarrapport",    "Payer statement"),
+    ("auditor",  f"{C}/history",              "auditor",   "Historik för",      "History of"),
+    ("admin",    "/admin/users",              "admin",     "Användare, roller och nycklar",
+                                                           "Users, roles and tokens"),
 ]  # fmt: skip
+#: the names of form fields that have neither a <label> nor an aria-label
+UNLABELLED = """() => [...document.querySelectorAll('input:not([type=hidden]), select, textarea')]
+    .filter(e => !(e.labels && e.labels.length) && !e.getAttribute('aria-label'))
+    .map(e => e.name)"""
 LONG_HEX = re.compile(r"\b[0-9a-f]{64}\b")
 
 
@@ -49,8 +58,7 @@ def test_sign_in_page_reads_in_both_languages(open_page, live_server, tmp_path, 
 def test_every_field_is_reached_by_keyboard_and_has_a_label(open_page, live_server):
     page = open_page("admin", "en")
     page.goto(f"{live_server}/admin/users")
-    unlabelled = page.evaluate("""() => [...document.querySelectorAll('input:not([type=hidden]),select,textarea')]
-        .filter(e => !(e.labels && e.labels.length) && !e.getAttribute('aria-label')).map(e => e.name)""")
+    unlabelled = page.evaluate(UNLABELLED)
     assert unlabelled == []
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.textContent") in ("Skip to content",)
