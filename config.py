@@ -134,6 +134,11 @@ class ProductionConfig(Config):
     @classmethod
     def check(cls) -> None:
         """Refuse to start with a default, empty, guessable or shared secret."""
+        if os.environ.get("SIB_TODAY"):
+            raise RuntimeError(
+                "SIB_TODAY is set: it moves the business day for the demo and is refused in "
+                "production, where payments follow the real date. Unset it."
+            )
         seen: dict[str, str] = {}
         for name, default in (
             ("SECRET_KEY", DEFAULT_SECRET),

@@ -50,6 +50,7 @@ def seed(database_url: str) -> str:
     from contracts.service import contract_by_reference
     from outcomes.demo import seed_demo_contract
     from outcomes.payments import inputs, service
+    from outcomes.payments.approvals import approve_run
     from outcomes.payments.drawdowns import record_drawdown
     from sib import create_app
     from sib.actor import Actor
@@ -70,9 +71,9 @@ def seed(database_url: str) -> str:
         for investor, amount in (("malar_fund", "10000000"), ("sodertorn_impact", "5000000")):
             record_drawdown(contract, investor, date(2027, 1, 1), Decimal(amount), system)
         for label in ("2027", "2028", "2029", "2030"):
-            run, _ = service.compute_committed(contract, label, system)
+            run, _ = service.compute_committed(contract, label, system, today=date(2031, 12, 31))
             for payer in run.payers:
-                service.approve_run(run, payer.organisation_id, system)
+                approve_run(run, payer.organisation_id, system)
             db.session.commit()
         user = create_user("investor@bench.test", "Bench investor",
                            organisation_id_for("malar_fund"), ["investor"], system)  # fmt: skip

@@ -75,8 +75,10 @@ def measure_ingest(path: Path, database_url: str) -> dict:
     with app.app_context():
         contract = db.session.get(Contract, contract_id)
         started = time.perf_counter()
-        submission, _ = ingest_file(contract, path.name, path.read_bytes(),
-                                    Actor.system("bench"), settings=settings_from(app.config))  # fmt: skip
+        settings = settings_from(app.config)
+        submission, _ = ingest_file(
+            contract, path.name, path.read_bytes(), Actor.system("bench"), settings=settings
+        )
         db.session.commit()
         seconds = time.perf_counter() - started
         assert submission.status == "rejected"

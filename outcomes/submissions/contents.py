@@ -29,8 +29,14 @@ def submission_contents(submission: Submission) -> dict:
         "submission": submission,
         "values": values,
         "participants": [
-            {"metric": metric, "period": period, "area": area, "count": count,
-             "first_achieved_on": first, "last_achieved_on": last}
+            {
+                "metric": metric,
+                "period": period,
+                "area": area,
+                "count": count,
+                "first_achieved_on": first,
+                "last_achieved_on": last,
+            }
             for metric, period, area, count, first, last in counts
         ],  # fmt: skip
     }

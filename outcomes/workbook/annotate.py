@@ -12,8 +12,8 @@ import io
 from collections import defaultdict
 
 from openpyxl import Workbook, load_workbook
-from openpyxl.comments import Comment
 from openpyxl.cell.cell import MergedCell
+from openpyxl.comments import Comment
 from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.hyperlink import Hyperlink
 

@@ -62,4 +62,3 @@ def _as_text(cell, text: str) -> int:
     cell.data_type = "s"
     cell.quotePrefix = True
     return 1
-

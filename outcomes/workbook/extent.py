@@ -17,14 +17,14 @@ from outcomes.workbook.limits import Limits, OutOfBoundsError
 
 _DIMENSION = re.compile(rb'<(?:\w+:)?dimension\b[^>]*?\bref="([^"]*)"')
 _CELL_TAG = re.compile(rb"<(?:\w+:)?c[\s>/]")
-_CELL_COLUMN = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]+)\d+"')
-_CELL_ROW = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="[A-Z]+(\d+)"')
+_CELL_COLUMN = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="([A-Za-z]+)\d+"')
+_CELL_ROW = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="[A-Za-z]+(\d+)"')
 _ROW_TAG = re.compile(rb"<(?:\w+:)?row[\s>/]")
 _ROW_NUMBER = re.compile(rb'<(?:\w+:)?row\b[^>]*?\br="(\d+)"')
 _ROW_ELEMENT = re.compile(rb"<(?:\w+:)?row\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?row>)", re.S)
 _CELL_ATTRS = re.compile(rb"<(?:\w+:)?c\b([^>]*?)/?>")
-_R_ATTR = re.compile(rb'\br="([A-Z]*)(\d*)"')
-_REF = re.compile(r"([A-Z]{1,7})(\d{1,9})")
+_R_ATTR = re.compile(rb'\br="([A-Za-z]*)(\d*)"')
+_REF = re.compile(r"([A-Za-z]{1,7})(\d{1,9})")
 #: The rows an Excel sheet has. A cell further down was not written by a spreadsheet; a sheet
 #: with more data rows than the limit is refused by the row count (413) as it is read.
 EXCEL_ROWS = 1_048_576
@@ -47,7 +47,8 @@ class SheetExtent:
 def column_number(letters: str | bytes) -> int:
     """Turn column letters into a 1-based number (A is 1, XFD is 16384)."""
     number = 0
-    for letter in letters.decode() if isinstance(letters, bytes) else letters:
+    # calamine reads lower-case references too (z3 is Z3), so they count the same.
+    for letter in (letters.decode() if isinstance(letters, bytes) else letters).upper():
         number = number * 26 + ord(letter) - 64
     return number
 
@@ -118,7 +119,7 @@ class ExtentCollector:
         last_column = 0
         if columns:
             last_row = max(last_row, *map(int, _CELL_ROW.findall(text)))
-            last_column = column_number(max(set(columns), key=lambda c: (len(c), c)))
+            last_column = column_number(max(set(columns), key=lambda c: (len(c), c.upper())))
         if self._is_out(last_row, last_column):
             self._walk(text)  # to name the first cell that is too far out
         self.last_row = max(self.last_row, last_row)
@@ -143,7 +144,7 @@ class ExtentCollector:
 
     def _note(self, row: int, column: int, letters: bytes) -> None:
         if self._is_out(row, column):
-            cell = f"{letters.decode() if letters else letters_of(max(column, 1))}{row}"
+            cell = f"{letters.decode().upper() if letters else letters_of(max(column, 1))}{row}"
             raise OutOfBoundsError(
                 f"Sheet {self._name()}, cell {cell}: the sheet uses cells up to {cell}; "
                 f"{self._beyond(row, column)}",

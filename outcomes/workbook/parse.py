@@ -6,8 +6,8 @@ from collections import Counter
 from dataclasses import dataclass, replace
 
 from outcomes.workbook.catalogue import Catalogue
-from outcomes.workbook.guard import check_file
 from outcomes.workbook.choice import SheetChoice, choose_sheets
+from outcomes.workbook.guard import check_file
 from outcomes.workbook.headers import PARTICIPANTS, VALUES, sheet_spec
 from outcomes.workbook.identity import mask_text
 from outcomes.workbook.limits import Limits

@@ -23,10 +23,19 @@ class JobQuerySchema(Schema):
 class JobRunSchema(Schema):
     id = fields.Integer()
     job = fields.String()
+    slot = fields.DateTime(
+        allow_none=True,
+        metadata={"description": "the fire time this run is for; none for a run by hand"},
+    )
     holder = fields.String(metadata={"description": "the scheduler instance that ran it"})
     started_at = fields.DateTime()
     ended_at = fields.DateTime(allow_none=True)
-    outcome = fields.String(metadata={"description": "running, ok or error"})
+    outcome = fields.String(
+        metadata={
+            "description": "running, ok, error, or abandoned (its scheduler died or lost the "
+            "lease before the run ended)"
+        }
+    )
     counts = fields.Method("counts_object")
     error = fields.String(allow_none=True)
 

@@ -43,6 +43,7 @@ def test_the_password_is_stored_as_an_argon2_hash(officer):
     ],
 )
 def test_a_wrong_email_or_password_is_refused_with_one_message(client, officer, email, password):
+    client.set_cookie("lang", "en")  # the pages speak Swedish unless asked
     response = log_in(client, email, password)
     assert response.status_code == 401
     assert "Wrong email or password" in response.get_data(as_text=True)

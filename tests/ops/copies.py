@@ -5,7 +5,7 @@ import os
 import subprocess
 import sys
 
-from config import BASE_DIR
+from config import BASE_DIR, TestConfig
 
 STATEMENT = "/api/v1/investors/malar_fund/statements?contract=BOT-NAC-2027&as_of=2029-04-01"
 FETCH = """
@@ -17,9 +17,14 @@ print(json.dumps({"status": answer.status_code, "body": answer.get_json()}))
 """
 
 
+#: the test suite's keys: the copy's audit seals were made with them
+KEYS = ("SECRET_KEY", "PSEUDONYM_KEY", "AUDIT_KEY", "AUDIT_CHECKPOINT_DIR")
+
+
 def _run(database_url: str, *args: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "DATABASE_URL": database_url, "SIB_ENV": "development",
            "PYTHONPATH": str(BASE_DIR)}  # fmt: skip
+    env.update({key: str(getattr(TestConfig, key)) for key in KEYS if hasattr(TestConfig, key)})
     return subprocess.run([sys.executable, *args], cwd=BASE_DIR, env=env, capture_output=True,
                           text=True, timeout=180, check=False)  # fmt: skip
 

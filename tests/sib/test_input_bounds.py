@@ -191,3 +191,16 @@ def test_json_nested_within_bounds_reaches_the_view(client, admin):
 def test_without_a_token_the_answer_is_401_not_the_bound(client, demo_contract):
     response = client.get(f"/api/v1/users/{HUGE}/tokens")
     assert response.status_code == 401
+
+
+@pytest.mark.parametrize("amount", ["9" * 60, "9" * 23, "0." + "1" * 40])
+def test_an_amount_in_a_terms_document_beyond_exact_decimals_is_422(client, admin, amount):
+    from pathlib import Path
+
+    terms = json.loads(
+        (Path(__file__).resolve().parents[2] / "examples" / "demo-terms.json").read_text()
+    )
+    terms["reference"] = "BIG-2027"
+    terms["parties"][0]["yearly_cap"] = amount
+    response = client.post("/api/v1/contracts", json=terms, headers=admin)
+    assert_problem(response, 422, "$.parties[0].yearly_cap")

@@ -21,7 +21,7 @@ from tests.outcomes.workbook import hostile
 from tests.outcomes.workbook.hostile import archive_text, leaks
 
 CASES = {
-    # case:                     (builder,                          status, path,                 says)
+    # case:                     (builder,                   status, path,                 says)
     "number in XFD1048576":     (hostile.far_cell,                  422, "Values!XFD1048576",   "column XFD is past AMJ, the last of the 1,024 columns"),  # noqa: E501
     "far cell, other sheet":    (hostile.far_cell_on_instructions,  422, "Instructions!XFD5",   "uses cells up to XFD5; column XFD is past AMJ"),  # noqa: E501
     "declared A1:XFD1048576":   (hostile.declared_dimension,        422, "Values!XFD1048576",   "declares its used range as A1:XFD1048576"),  # noqa: E501
@@ -56,9 +56,9 @@ def test_a_hostile_workbook_gets_a_clear_answer_and_leaks_nothing(
     if status >= 400:
         body = response.get_json()
         assert response.mimetype == PROBLEM
-        assert any(
-            e["path"] == path and says in e["message"] for e in body["errors"]
-        ), body["errors"]
+        assert any(e["path"] == path and says in e["message"] for e in body["errors"]), body[
+            "errors"
+        ]
         if "submission" in body:  # rejected: the record and its errors copy, nothing else
             marked = client.get(body["errors_workbook"], headers=officer)
             assert marked.status_code == 200
@@ -100,8 +100,10 @@ def test_the_errors_copy_holds_no_live_formula_and_no_officer_link(client, templ
     values = openpyxl.load_workbook(io.BytesIO(marked))["Values"]
     assert (values["F2"].value, values["F2"].data_type) == (hostile.DDE, "s")
     assert (values["G2"].value, values["G2"].data_type) == (hostile.EXFILTRATE, "s")
-    assert values["G3"].value == "@SUM(1,1)" and values["G3"].quotePrefix
-    assert values["H2"].value == "+1+1" and values["H2"].quotePrefix
+    assert values["G3"].value == "@SUM(1,1)"
+    assert values["G3"].quotePrefix
+    assert values["H2"].value == "+1+1"
+    assert values["H2"].quotePrefix
 
 
 def test_the_errors_copy_keeps_no_hyperlink_of_the_officer(client, template, upload, officer):

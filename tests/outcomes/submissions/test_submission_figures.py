@@ -48,7 +48,8 @@ def test_the_figures_name_no_participant_and_no_pseudonym(client, template, uplo
                       headers=evaluator).get_data(as_text=True)  # fmt: skip
 
     assert leaks(text) == []
-    assert "A-17" not in text and "pseudonym" not in text
+    assert "A-17" not in text
+    assert "pseudonym" not in text
 
 
 def test_investors_may_not_read_a_submissions_figures(client, good_file, upload, officer,

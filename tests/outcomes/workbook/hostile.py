@@ -92,7 +92,9 @@ def declared_dimension(template: bytes) -> bytes:
     """The sheet claims A1:XFD1048576 although its cells stop at G1001."""
     data = filled(template, [GOOD_VALUE])
     return rewritten(
-        data, "Values", lambda xml: re.sub(rb'<dimension ref="[^"]*"', b'<dimension ref="A1:XFD1048576"', xml)
+        data,
+        "Values",
+        lambda xml: re.sub(rb'<dimension ref="[^"]*"', b'<dimension ref="A1:XFD1048576"', xml),
     )
 
 
@@ -100,7 +102,9 @@ def cells_without_places(template: bytes) -> bytes:
     """A row of 1,025 cells that give no place: the last lands in column AMK (1025)."""
     row = b'<row r="2000">' + b'<c t="n"><v>1</v></c>' * 1025 + b"</row>"
     data = filled(template, [GOOD_VALUE])
-    return rewritten(data, "Values", lambda xml: xml.replace(b"</sheetData>", row + b"</sheetData>"))
+    return rewritten(
+        data, "Values", lambda xml: xml.replace(b"</sheetData>", row + b"</sheetData>")
+    )
 
 
 # --- sheets that hide or double data -----------------------------------------------------

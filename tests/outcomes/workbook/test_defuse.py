@@ -24,7 +24,7 @@ def test_every_formula_becomes_text_shown_as_typed(make_workbook, parse):
     def edit(book):
         sheet = book["Values"]
         sheet["F2"] = "=cmd|' /C calc'!A0"
-        sheet["F3"] = ArrayFormula("F3", "=WEBSERVICE(\"https://evil.example\")")
+        sheet["F3"] = ArrayFormula("F3", '=WEBSERVICE("https://evil.example")')
         sheet["F4"] = "-2+3"
 
     out = copy_of(make_workbook, parse, edit)
@@ -57,7 +57,8 @@ def test_links_names_validations_and_custom_properties_are_dropped(make_workbook
     assert len(book.custom_doc_props.props) == 0
     with zipfile.ZipFile(io.BytesIO(out)) as archive:
         text = b"".join(archive.read(n) for n in archive.namelist())
-    assert b"191212121212" not in text and b"811218" not in text
+    assert b"191212121212" not in text
+    assert b"811218" not in text
     # The link's text stays as the cell's value (masked); only the link is gone.
     assert book["Values"]["G2"].value == "https://evil.example/?pnr=***"
 

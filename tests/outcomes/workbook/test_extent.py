@@ -39,8 +39,8 @@ def test_the_column_limit_is_configurable(make_workbook, parse):
 
 def test_a_declared_dimension_past_the_limits_is_refused(make_workbook, parse):
     data = make_workbook([GOOD])
-    lying = rewrite_sheet(data, lambda xml: re.sub(rb'<dimension ref="[^"]*"',
-                                                   b'<dimension ref="A1:XFD1048576"', xml))  # fmt: skip
+    claim = b'<dimension ref="A1:XFD1048576"'
+    lying = rewrite_sheet(data, lambda xml: re.sub(rb'<dimension ref="[^"]*"', claim, xml))
 
     with pytest.raises(OutOfBoundsError, match="declares its used range as A1:XFD1048576"):
         parse(lying)
@@ -48,14 +48,34 @@ def test_a_declared_dimension_past_the_limits_is_refused(make_workbook, parse):
 
 def test_a_row_past_excels_last_row_is_refused(make_workbook, parse):
     data = make_workbook([GOOD])
-    far = rewrite_sheet(data, lambda xml: xml.replace(
-        b"</sheetData>", b'<row r="3000000"><c r="A3000000"><v>1</v></c></row></sheetData>'))
+    far = rewrite_sheet(
+        data,
+        lambda xml: xml.replace(
+            b"</sheetData>", b'<row r="3000000"><c r="A3000000"><v>1</v></c></row></sheetData>'
+        ),
+    )
 
     with pytest.raises(OutOfBoundsError) as refused:
         parse(far)
 
     assert refused.value.cell == "A3000000"
     assert "row 3,000,000 is past the 2,000,000 rows" in refused.value.message
+
+
+def test_a_lower_case_reference_counts_as_its_column(make_workbook, parse):
+    # calamine reads r="xfd9" as XFD9: it must not slip past the check.
+    data = make_workbook([GOOD])
+    far = rewrite_sheet(
+        data,
+        lambda xml: xml.replace(
+            b"</sheetData>", b'<row r="9"><c r="xfd9"><v>1</v></c></row></sheetData>'
+        ),
+    )
+
+    with pytest.raises(OutOfBoundsError) as refused:
+        parse(far)
+
+    assert refused.value.cell == "XFD9"
 
 
 def test_cells_without_places_are_placed_after_the_one_before(make_workbook, parse):
@@ -90,4 +110,3 @@ def test_a_small_file_with_a_far_row_is_streamed_not_read_whole(make_workbook, p
 
 def rewrite_sheet(data: bytes, change) -> bytes:
     return rewritten(data, "Values", change)
-
