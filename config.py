@@ -99,6 +99,9 @@ class Config:
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
+    #: reverse proxies in front of the app whose X-Forwarded-For is trusted (0: none); the
+    #: login slowdown is per client address, so behind a proxy set this or all share one
+    TRUSTED_PROXY_HOPS = _env_int("TRUSTED_PROXY_HOPS", 0)
     #: whether GET /readyz answers 503 while no scheduler holds the lease (see docs/operations.md)
     READY_REQUIRES_SCHEDULER = os.environ.get("READY_REQUIRES_SCHEDULER", "1") != "0"
 

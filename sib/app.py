@@ -39,6 +39,11 @@ def build_app(config_class=None) -> Flask:
     from sib import input_bounds
 
     input_bounds.init_app(app)
+    if app.config.get("TRUSTED_PROXY_HOPS"):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = app.config["TRUSTED_PROXY_HOPS"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
     return app
 
 

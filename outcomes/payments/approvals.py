@@ -2,25 +2,13 @@
 
 from datetime import UTC, datetime
 
-from sqlalchemy import select
-
 from outcomes.payments import position
 from outcomes.payments.models import PaymentRun
-from outcomes.payments.service import approved_position, require_status
+from outcomes.payments.service import approved_position, locked, require_status
 from sib import audit
 from sib.actor import Actor
 from sib.extensions import db
 from sib.problems import ConflictError, NotFoundError
-
-
-def locked(run: PaymentRun) -> PaymentRun:
-    """The run re-read under a row lock (PostgreSQL), so concurrent verbs on it queue up."""
-    return db.session.scalars(
-        select(PaymentRun)
-        .where(PaymentRun.id == run.id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    ).one()
 
 
 def approve_run(

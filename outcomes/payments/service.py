@@ -11,7 +11,7 @@ from contracts.engine.public import Answer, InputError, digest_of, dumps_answer,
 from contracts.models import Contract, Organisation
 from outcomes.payments import position
 from outcomes.payments.inputs import dumps_input, engine_input, period_of, version_for
-from outcomes.payments.models import PaymentRun, RunInvestor, RunLine, RunPayer
+from outcomes.payments.models import PaymentRun, RunInvestor, RunLine, RunPayer, RunSettlement
 from sib import audit
 from sib.actor import Actor
 from sib.extensions import db
@@ -194,6 +194,9 @@ def _refresh_if_stale(run: PaymentRun, approved: dict, actor: Actor) -> None:
     (its approvals too: what the payers approved is no longer what it owes)."""
     if run.status != "draft" or run.basis == position.basis_of(approved):
         return
+    run = locked(run)
+    if run.status != "draft":
+        return
     run.lines, run.payers, run.investors = [], [], []
     db.session.flush()
     _fill(run, stored_answer(run), approved)
@@ -208,15 +211,21 @@ def _refresh_if_stale(run: PaymentRun, approved: dict, actor: Actor) -> None:
 
 
 def _supersede_drafts(run: PaymentRun, actor: Actor) -> None:
-    """Earlier drafts for the same period are replaced by the new run, so none is paid twice."""
+    """Earlier drafts for the same period are replaced by the new run, so none is paid twice.
+
+    The drafts are locked before anything is audited (the lock order of docs/locking.md); a
+    draft approved meanwhile no longer matches once its lock is granted, and stays approved.
+    """
     drafts = db.session.scalars(
-        select(PaymentRun).where(
+        select(PaymentRun)
+        .where(
             PaymentRun.contract_id == run.contract_id,
             PaymentRun.period_label == run.period_label,
             PaymentRun.status == "draft",
             PaymentRun.id != run.id,
         )
-    )
+        .with_for_update()
+    ).all()
     for draft in drafts:
         draft.status = "superseded"
         audit.record(
@@ -251,6 +260,26 @@ def run_of(contract: Contract, run_id: int) -> PaymentRun:
     if run is None or run.contract_id != contract.id:
         raise NotFoundError(f"Contract {contract.reference} has no payment run {run_id}.")
     return run
+
+
+def locked(run: PaymentRun) -> PaymentRun:
+    """The run re-read under a row lock (PostgreSQL), so concurrent verbs on it queue up.
+
+    Lock order (docs/locking.md): a verb locks the run rows it changes before it appends to
+    the audit log (whose lock every writer takes last), so two verbs never wait on each other
+    in opposite orders. What was read before the lock is read again after it.
+    """
+    fresh = db.session.scalars(
+        select(PaymentRun)
+        .where(PaymentRun.id == run.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).one()
+    for row in list(db.session.identity_map.values()):
+        if isinstance(row, RunPayer | RunSettlement) and row.run_id == fresh.id:
+            db.session.expire(row)
+    db.session.expire(fresh, ["payers", "settlements"])
+    return fresh
 
 
 def require_status(run: PaymentRun, needed: str, doing: str) -> None:

@@ -6,10 +6,9 @@ stay, both are audited, and the obligation is open again for a correct settlemen
 
 from datetime import UTC, date, datetime
 
-from outcomes.payments.approvals import locked
 from outcomes.payments.inputs import period_of
 from outcomes.payments.models import PaymentRun, RunPayer, RunSettlement
-from outcomes.payments.service import require_status
+from outcomes.payments.service import locked, require_status
 from sib import audit
 from sib.actor import Actor
 from sib.extensions import db

@@ -62,9 +62,7 @@ def set_password(email, password_stdin):
         secret = sys.stdin.readline().rstrip("\r\n")
     else:
         secret = click.prompt("New password", hide_input=True, confirmation_prompt=True)
-    user = _commit_or_fail(
-        lambda: service.set_password(service.user_by_email(email), secret, CLI)
-    )
+    user = _commit_or_fail(lambda: service.set_password(service.user_by_email(email), secret, CLI))
     click.echo(f"The password of {user.email} is set.")
 
 

@@ -46,9 +46,7 @@ def user_for_login(email: str, password: str, client: str, at: datetime) -> User
 
 def forget_failures(email: str) -> None:
     """Lift every slowdown of an account (its password was just set by an admin)."""
-    db.session.execute(
-        delete(LoginThrottle).where(LoginThrottle.account_sha256 == _digest(email))
-    )
+    db.session.execute(delete(LoginThrottle).where(LoginThrottle.account_sha256 == _digest(email)))
 
 
 def _digest(email: str) -> str:
@@ -64,7 +62,9 @@ def _throttle(email: str, client: str) -> LoginThrottle | None:
 
 
 def _count_failure(throttle: LoginThrottle | None, email: str, client: str, at: datetime):
-    db.session.execute(delete(LoginThrottle).where(LoginThrottle.last_failed_at < at - FORGET_AFTER))
+    db.session.execute(
+        delete(LoginThrottle).where(LoginThrottle.last_failed_at < at - FORGET_AFTER)
+    )
     if throttle is None or throttle.last_failed_at < at - FORGET_AFTER:
         throttle = _new_throttle(email, client, at)
     throttle.failures += 1

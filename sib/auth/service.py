@@ -12,11 +12,12 @@ from sib import audit
 from sib.actor import Actor
 from sib.auth.login import forget_failures
 from sib.auth.models import ApiToken, User, UserRole
-from sib.auth.passwords import hash_password, password_problem
+from sib.auth.passwords import MIN_PASSWORD_LENGTH, hash_password, password_problem
 from sib.extensions import db
 from sib.policy import ROLES
 from sib.problems import ConflictError, NotFoundError, ServiceError
 
+__all__ = ["MIN_PASSWORD_LENGTH"]  # and the verbs below; the web pages read it from here
 TOKEN_PATTERN = re.compile(r"^sib_([0-9a-f]{12})_([A-Za-z0-9_-]{43})$")
 
 
@@ -176,7 +177,9 @@ def token_for(plain: str, at: datetime) -> ApiToken | None:
 def set_password(user: User, password: str, actor: Actor) -> User:
     """Give a user a new password for the pages and lift the account's login slowdowns."""
     if problem := password_problem(password):
-        raise ServiceError("The password is refused; nothing was changed.", [("$.password", problem)])
+        raise ServiceError(
+            "The password is refused; nothing was changed.", [("$.password", problem)]
+        )
     had_password = user.password_hash is not None
     user.password_hash = hash_password(password)
     forget_failures(user.email)

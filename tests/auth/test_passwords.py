@@ -60,7 +60,9 @@ def test_setting_a_password_is_audited_without_it(runner, officer):
     runner.invoke(args=["users", "set-password", officer.email, "--password-stdin"], input=NEW)
     event = last_event()
     assert (event.action, event.entity_id, event.actor) == (
-        "user.password_set", str(officer.id), "system:cli"
+        "user.password_set",
+        str(officer.id),
+        "system:cli",
     )
     assert NEW not in event.change
     assert "argon2" not in event.change
