@@ -49,12 +49,12 @@ def settle_period(ledger: Ledger, index: int) -> PeriodAnswer:
         earned[run.term.id] += run.amount
         memory[run.term.group] += run.amount
         ledger.total += run.amount
-    parts, moves = _steps_six_seven(ledger, period, runs)
+    parts, dues, moves = _steps_six_seven(ledger, period, runs)
     distribution = _pay_out(ledger, period, sum((m.owed for m in moves.values()), ZERO), known)
-    return _frozen(ledger, period, runs, parts, moves, distribution)
+    return _frozen(period, runs, parts, dues, moves, distribution)
 
 
-def _frozen(ledger, period, runs, parts, moves, distribution, terminated=False) -> PeriodAnswer:
+def _frozen(period, runs, parts, dues, moves, distribution, terminated=False) -> PeriodAnswer:
     # The working records become the answer's frozen lines; payers in the contract's order.
     year = period.payment_on.year
     return PeriodAnswer(
@@ -66,7 +66,7 @@ def _frozen(ledger, period, runs, parts, moves, distribution, terminated=False) 
             for run in runs
         ),
         payers=tuple(
-            PayerLine(payer, _due(parts, payer), m.carried, m.netted, m.held_back, m.deficit,
+            PayerLine(payer, dues[payer], m.carried, m.netted, m.held_back, m.deficit,
                       m.owed, year)
             for payer, m in moves.items()
         ),
@@ -77,10 +77,6 @@ def _frozen(ledger, period, runs, parts, moves, distribution, terminated=False) 
         provider=distribution.provider,
         terminated=terminated,
     )  # fmt: skip
-
-
-def _due(parts: dict, payer: str) -> Decimal:
-    return sum((split.get(payer, ZERO) for split in parts.values()), ZERO)
 
 
 def _investor_room(ledger: Ledger, period: Period, known: dict) -> Decimal:
@@ -193,7 +189,7 @@ def _steps_six_seven(ledger: Ledger, period: Period, runs: list[TermRun]):
         moves[payer] = move = apply_yearly_cap(book, dues[payer], period.payment_on.year, cap)
         if move.held_back > 0:
             _note_yearly_cap(runs, parts, payer, cap, move.held_back)
-    return parts, moves
+    return parts, dues, moves
 
 
 def _note_yearly_cap(runs, parts, payer: str, cap: Decimal, moved: Decimal) -> None:
@@ -231,5 +227,6 @@ def _terminated(ledger: Ledger, index: int, terms) -> PeriodAnswer:
     zero_investors = {inv.org: (ZERO, ZERO) for inv in contract.investors}
     nothing = YearlyCapMove(ZERO, ZERO, ZERO, ZERO, ZERO)
     moves = {payer: nothing for payer in contract.payers}
+    dues = dict.fromkeys(contract.payers, ZERO)
     distribution = Distribution(zero_investors, ZERO)
-    return _frozen(ledger, period, runs, {}, moves, distribution, terminated=True)
+    return _frozen(period, runs, {}, dues, moves, distribution, terminated=True)

@@ -1,4 +1,4 @@
-"""The engine's answer as frozen dataclasses: what every caller reads, before any JSON (pure).
+"""The engine's answer, typed and immutable: what every caller reads, before any JSON (pure).
 
 Every amount is a Decimal in whole minor units. The answer document of TERMS.md is written
 from these by `contracts.engine.answer.answer_document`, and nothing else writes it.
@@ -9,15 +9,18 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
 from contracts.engine.model import Contract
 
 ZERO = Decimal(0)
 
 
-@dataclass(frozen=True)
-class TermLine:
-    """One term in one period: its measure, its amount after steps 1-5, and who pays it."""
+class TermLine(NamedTuple):
+    """One term in one period: its measure, its amount after steps 1-5, and who pays it.
+
+    (Lines are immutable tuples: the engine makes one per term and period, so they are cheap.)
+    """
 
     term: str
     measure: Decimal | None
@@ -28,8 +31,7 @@ class TermLine:
     parts: tuple[tuple[str, Decimal], ...] = ()
 
 
-@dataclass(frozen=True)
-class PayerLine:
+class PayerLine(NamedTuple):
     """What one outcome payer owes for a period, and how step 7 moved money in and out.
 
     ``owed = due + carried + netted - held_back - deficit`` holds exactly.
@@ -51,8 +53,7 @@ class PayerLine:
     year: int
 
 
-@dataclass(frozen=True)
-class InvestorShare:
+class InvestorShare(NamedTuple):
     """What one investor received from a period's money."""
 
     investor: str

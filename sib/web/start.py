@@ -1,5 +1,6 @@
 """The start page: my contracts and what waits for me; the language switch; the static files."""
 
+import re
 from datetime import UTC, datetime, timedelta
 
 from flask import Blueprint, g, redirect, render_template, request, url_for
@@ -18,6 +19,9 @@ blueprint = Blueprint("web", __name__, template_folder="templates", static_folde
                       static_url_path="/static/web")  # fmt: skip
 #: a period whose deadline is this close shows as a template to fill
 DUE_SOON = timedelta(days=120)
+#: a path on this site: no scheme, no second slash or backslash, no control characters (which
+#: browsers drop, so "/\t/evil.example" would become "//evil.example")
+_LOCAL_PATH = re.compile(r"/(?![/\\])[^\x00-\x20\\\x7f]*")
 #: days the language choice is remembered
 LANG_DAYS = 365
 
@@ -37,7 +41,7 @@ def start():
 def language(code):
     """Switch the pages' language (a cookie, kept a year); back to where the switch was used."""
     target = request.args.get("next", "")
-    if not target.startswith("/") or target.startswith("//") or "\\" in target:
+    if not _LOCAL_PATH.fullmatch(target):
         target = url_for("web.start")
     response = redirect(target)
     if code in LANGUAGES:
