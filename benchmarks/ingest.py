@@ -197,6 +197,7 @@ def _bench_app(database_url: str):
     class BenchConfig:
         SQLALCHEMY_DATABASE_URI = database_url
         PSEUDONYM_KEY = "benchmark-pseudonym-key-of-32-bytes"
+        AUDIT_KEY = "benchmark-audit-key-of-32-bytes-long"
         #: bytes; a 1M-row sheet of 8 columns is about 36 MB, above the default 20 MB
         MAX_UPLOAD_BYTES = 64 * 1024 * 1024
 

@@ -101,6 +101,7 @@ def seed(database_url: str) -> dict[str, str]:
             db.session.commit()
         for key, role, org in (("investor", "investor", "malar_fund"),
                                ("officer", "finance_officer", "botkyrka"),
+                               ("provider", "finance_officer", "framsteg"),
                                ("auditor", "auditor", "region")):  # fmt: skip
             user = create_user(f"{key}@bench.test", key, organisation_id_for(org), [role], system)
             tokens[key] = create_token(user, system, name="benchmark", days=1)[1]
@@ -118,7 +119,7 @@ def workbooks(template: bytes, count: int) -> list[bytes]:
         book = openpyxl.load_workbook(io.BytesIO(template))
         sheet = book["Values"]
         for row, (metric, value) in enumerate(
-            (("SAFE", 54 + n / 100), ("SAFE_CG", 53), ("ABSENCE", 11.5), ("ERVISITS", 1380)), 2
+            (("SAFE", 54 + n / 100), ("SAFE_CG", 53), ("ABSENCE", 11.5)), 2
         ):
             sheet[f"A{row}"], sheet[f"D{row}"], sheet[f"F{row}"] = metric, "2027", value
         out = io.BytesIO()
@@ -193,7 +194,7 @@ class Phase:
         started = time.perf_counter()
         if self.uploads and n % UPLOAD_EVERY == 0:
             name, ok = "upload", (201, 200)
-            status = upload(self.port, self.tokens["officer"], self.uploads.pop())
+            status = upload(self.port, self.tokens["provider"], self.uploads.pop())
         else:
             name, ok = rng.choice(self.plan), (200,)
             _, path, who = MIX[name]
@@ -259,7 +260,7 @@ def main() -> None:
     server = serve(database_url, port, args.workers)
     try:
         template = request(port, "GET", f"/api/v1/contracts/{REF}/template.xlsx",
-                           tokens["officer"])[1]  # fmt: skip
+                           tokens["provider"])[1]  # fmt: skip
         uploads = workbooks(template, 1 + int(args.seconds * 200 / UPLOAD_EVERY) + 10)
         Phase(port, tokens, weighted_plan(), uploads[-5:]).run(5, args.clients)
         del uploads[-5:]

@@ -86,12 +86,13 @@ def _payers_of_changed_terms(old: dict, new: dict) -> set[str]:
     changed_metrics = _changed_keys(metrics_old, metrics_new)
     terms_old = {t["id"]: _bare(t) for t in old.get("terms", [])}
     terms_new = {t["id"]: _bare(t) for t in new.get("terms", [])}
-    if list(terms_old) != [t for t in terms_new if t in terms_old]:
+    if [t for t in terms_old if t in terms_new] != [t for t in terms_new if t in terms_old]:
         return _with_role(PAYER, old, new)  # reordered terms: caps apply in another order
+    changed_terms = _changed_keys(terms_old, terms_new)  # added, removed or changed
     payers = set()
     for document, terms in ((old, terms_old), (new, terms_new)):
         for term_id, term in terms.items():
-            if term_id in _changed_keys(terms_old, terms_new) or term["metric"] in changed_metrics:
+            if term_id in changed_terms or term["metric"] in changed_metrics:
                 payers |= set(term.get("payer_shares") or document.get("payer_shares", {}))
     return payers
 
@@ -260,13 +261,17 @@ def _record(proposal: AmendmentProposal, action: str, actor: Actor, after: dict)
     )
 
 
-def proposal_of(contract: Contract, proposal_id: int) -> AmendmentProposal:
-    """One proposed amendment of a contract, or NotFoundError."""
-    proposal = db.session.scalar(
-        select(AmendmentProposal).where(
-            AmendmentProposal.id == proposal_id, AmendmentProposal.contract_id == contract.id
-        )
+def proposal_of(
+    contract: Contract, proposal_id: int, *, for_update: bool = False
+) -> AmendmentProposal:
+    """One proposed amendment of a contract, or NotFoundError; `for_update` locks its row, so
+    that two parties answering at once are counted one after the other."""
+    query = select(AmendmentProposal).where(
+        AmendmentProposal.id == proposal_id, AmendmentProposal.contract_id == contract.id
     )
+    if for_update:
+        query = query.with_for_update().execution_options(populate_existing=True)
+    proposal = db.session.scalar(query)
     if proposal is None:
         raise NotFoundError(f"Contract {contract.reference} has no amendment {proposal_id}.")
     return proposal

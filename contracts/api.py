@@ -169,7 +169,7 @@ class Amendment(MethodView):
 
 
 def _answer(reference: str, amendment_id: int, accept: bool, comment: str):
-    proposal = amendments.proposal_of(visible_contract(reference), amendment_id)
+    proposal = amendments.proposal_of(visible_contract(reference), amendment_id, for_update=True)
     actor = current_actor()
     amendments.answer_amendment(proposal, actor.organisation_id, accept, comment, actor)
     db.session.commit()

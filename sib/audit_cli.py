@@ -17,6 +17,7 @@ from sib.audit_checkpoint import (
     take_checkpoint,
 )
 from sib.audit_keys import current_keyring
+from sib.extensions import db
 
 audit_cli = AppGroup("audit", help="Check the audit log and publish its checkpoints.")
 
@@ -32,7 +33,7 @@ audit_cli = AppGroup("audit", help="Check the audit log and publish its checkpoi
 def verify(checkpoints: tuple[str, ...]) -> None:
     """Walk the audit log's hash chain; exit 1 naming the first bad row when it is broken."""
     held = [_read_checkpoint(given) for given in checkpoints]
-    verdict = verify_chain(held)
+    verdict = _read_only(verify_chain, held)
     anchor = f", anchored at seq {verdict['checkpoint_seq']}" if verdict["checkpoint_seq"] else ""
     if verdict["ok"]:
         click.echo(f"Audit chain intact: {verdict['checked']} event(s) checked{anchor}.")
@@ -52,18 +53,26 @@ def checkpoint(no_publish: bool) -> None:
 
     Refuses (exit 1) when the chain does not verify: a checkpoint vouches for what it signs.
     """
-    verdict = verify_chain()
+    verdict = _read_only(verify_chain)
     if not verdict["ok"]:
         click.echo(f"Not signed: the audit chain is broken at seq {verdict['first_bad_seq']}: "
                    f"{verdict['problem']}", err=True)  # fmt: skip
         sys.exit(1)
-    signed = take_checkpoint(current_keyring())
+    signed = _read_only(take_checkpoint, current_keyring())
     outbox = current_app.config.get("AUDIT_CHECKPOINT_DIR")
     if outbox and not no_publish:
         click.echo(f"Published {publish(signed, outbox)}", err=True)
     elif not no_publish:
         click.echo("AUDIT_CHECKPOINT_DIR is empty: printed only, keep it yourself.", err=True)
     click.echo(json.dumps(signed.as_dict(), indent=2, sort_keys=True))
+
+
+def _read_only(read, *args):
+    """Call a reader and end its transaction, so that it holds no lock afterwards."""
+    try:
+        return read(*args)
+    finally:
+        db.session.rollback()
 
 
 def _read_checkpoint(given: str):

@@ -11,16 +11,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from operator import itemgetter
 
 from outcomes.workbook.identity import mask_sheet_name
 from outcomes.workbook.limits import Limits, OutOfBoundsError
 
 _DIMENSION = re.compile(rb'<(?:\w+:)?dimension\b[^>]*?\bref="([^"]*)"')
-_CELL_TAG = re.compile(rb"<(?:\w+:)?c[\s>/]")
-_CELL_COLUMN = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="([A-Za-z]+)\d+"')
-_CELL_ROW = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="[A-Za-z]+(\d+)"')
-_ROW_TAG = re.compile(rb"<(?:\w+:)?row[\s>/]")
-_ROW_NUMBER = re.compile(rb'<(?:\w+:)?row\b[^>]*?\br="(\d+)"')
+#: A cell that gives no place (no r attribute): it follows the one before it.
+_CELL_WITHOUT_PLACE = re.compile(rb"<(?:\w+:)?c(?=[\s>/])(?![^>]*\br=)")
+_CELL_REF = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="([A-Za-z]+)(\d+)"')
 _ROW_ELEMENT = re.compile(rb"<(?:\w+:)?row\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?row>)", re.S)
 _CELL_ATTRS = re.compile(rb"<(?:\w+:)?c\b([^>]*?)/?>")
 _R_ATTR = re.compile(rb'\br="([A-Za-z]*)(\d*)"')
@@ -65,28 +64,46 @@ def letters_of(number: int) -> str:
 class ExtentCollector:
     """Fed a sheet's XML in pieces that end between rows; refuses the first cell too far out."""
 
-    def __init__(self, sheet: str, limits: Limits):
-        self.sheet, self.limits = sheet, limits
+    def __init__(self, sheet: str, limits: Limits, *, exact: bool = True):
+        """With `exact`, measure the sheet (last row and column, cells); else only check it.
+
+        Measuring costs a pass over every cell reference; checking looks only at references
+        long enough to be out of bounds, and suits files too large for calamine anyway.
+        """
+        self.sheet, self.limits, self.exact = sheet, limits, exact
         self.max_row = max(limits.max_rows_per_sheet, EXCEL_ROWS)
         self.last_row = self.last_column = self.cells = 0
         self._row = 0
         self._dimension_seen = False
         #: A declared dimension out of bounds, reported at the end unless a cell is out first.
         self._declared: OutOfBoundsError | None = None
+        letters, digits = len(letters_of(limits.max_columns)), len(str(self.max_row))
+        self._suspect = re.compile(
+            rb'<(?:\w+:)?c\b[^>]*?\br="(?=[A-Za-z]{%d}|[A-Za-z]+\d{%d})([A-Za-z]+)(\d+)"'
+            % (letters, digits)
+        )
 
     def feed(self, text: bytes) -> None:
         """Check one piece of the sheet: its declared dimension, then every row and cell."""
         if not self._dimension_seen:
             self._check_dimension(text)
-        cells = len(_CELL_TAG.findall(text))
-        columns = _CELL_COLUMN.findall(text)
-        rows = _ROW_NUMBER.findall(text)
-        if len(columns) < cells or len(rows) < len(_ROW_TAG.findall(text)):
-            # Some rows or cells give no place: they follow the one before, so walk them in order.
-            self._walk(text)
+        if _CELL_WITHOUT_PLACE.search(text):
+            self._walk(text)  # some cells follow the one before: place them in order
         else:
-            self._explicit(text, columns, rows)
-        self.cells += cells
+            if self.exact:
+                self._measure(text)
+            else:
+                for found in self._suspect.finditer(text):
+                    self._note(int(found.group(2)), column_number(found.group(1)), found.group(1))
+            self._remember_last_row(text)
+
+    def _remember_last_row(self, text: bytes) -> None:
+        # A later row without r="..." follows this one.
+        at = max(text.rfind(b"<row"), text.rfind(b":row "))
+        if at >= 0:
+            place = _R_ATTR.search(text, at, text.find(b">", at) + 1)
+            if place and place.group(2):
+                self._row = int(place.group(2))
 
     def finished(self) -> SheetExtent:
         """The sheet's extent once all of it has been fed."""
@@ -101,7 +118,7 @@ class ExtentCollector:
             return
         self._dimension_seen = True
         declared = found.group(1).decode("ascii", "replace")
-        last = declared.rsplit(":", 1)[-1].replace("$", "")
+        last = declared.rsplit(":", 1)[-1].replace("$", "").upper()
         match = _REF.fullmatch(last)
         if match is None:
             return  # readers ignore a dimension they cannot read; so may we
@@ -114,18 +131,18 @@ class ExtentCollector:
                 cell=last,
             )
 
-    def _explicit(self, text: bytes, columns: list[bytes], rows: list[bytes]) -> None:
-        last_row = max(map(int, rows)) if rows else 0
-        last_column = 0
-        if columns:
-            last_row = max(last_row, *map(int, _CELL_ROW.findall(text)))
-            last_column = column_number(max(set(columns), key=lambda c: (len(c), c.upper())))
+    def _measure(self, text: bytes) -> None:
+        refs = _CELL_REF.findall(text)
+        if not refs:
+            return
+        letters = max(set(map(itemgetter(0), refs)), key=lambda c: (len(c), c.upper()))
+        last_row = max(map(int, map(itemgetter(1), refs)))
+        last_column = column_number(letters)
         if self._is_out(last_row, last_column):
             self._walk(text)  # to name the first cell that is too far out
+        self.cells += len(refs)
         self.last_row = max(self.last_row, last_row)
         self.last_column = max(self.last_column, last_column)
-        if rows:
-            self._row = int(rows[-1])
 
     def _walk(self, text: bytes) -> None:
         for row in _ROW_ELEMENT.finditer(text):
@@ -134,6 +151,7 @@ class ExtentCollector:
             self._note(self._row, 0, b"")
             column = 0
             for cell in _CELL_ATTRS.finditer(row.group(2) or b""):
+                self.cells += 1
                 place = _R_ATTR.search(cell.group(1))
                 if place and place.group(1):
                     column = column_number(place.group(1))

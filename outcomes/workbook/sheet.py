@@ -60,7 +60,8 @@ def open_sheet(rows: Iterator, spec, facts, errors: ErrorList, *, areas_required
             continue
         match = match_headers(spec, values, areas_required=areas_required)
         headers = {
-            key: str(values[pos]).split("/")[0].strip() for key, pos in match.positions.items()
+            key: mask_text(str(values[pos]).split("/")[0].strip())
+            for key, pos in match.positions.items()
         }
         ordered = {c.key: match.positions[c.key] for c in spec.columns if c.key in match.positions}
         sheet = Sheet(

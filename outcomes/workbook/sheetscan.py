@@ -99,6 +99,9 @@ def scan_workbook(data: bytes, is_wanted, limits: Limits | None = None) -> Workb
     Raises OutOfBoundsError naming the first cell (or declared dimension) beyond the limits.
     """
     limits = limits or Limits()
+    # Sizes matter only to a file calamine may read or openpyxl may mark up; a larger one is
+    # only checked, which costs far less.
+    exact = len(data) <= max(limits.fast_reader_max_bytes, limits.marked_copy_max_bytes)
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         sheets = workbook_sheets(archive)
@@ -110,7 +113,7 @@ def scan_workbook(data: bytes, is_wanted, limits: Limits | None = None) -> Workb
             if sheet is None:
                 _drain(archive, info)
                 continue
-            extent = ExtentCollector(sheet, limits)
+            extent = ExtentCollector(sheet, limits, exact=exact)
             found = _scan_sheet(archive, info, styles if is_wanted(sheet) else None, extent)
             extents[sheet] = extent.finished()
             if is_wanted(sheet):

@@ -45,6 +45,9 @@ def _end_session(_error: BaseException | None) -> None:
 
 def database_unavailable(error: Exception):
     """Log one line naming the failure (never the SQL or its parameters) and answer 503."""
+    if isinstance(error, InterfaceError) and not error.connection_invalidated:
+        # e.g. sqlite3's "Error binding parameter": a bug to see as a 500, not an outage
+        raise error
     logger.warning(
         "database unavailable, answered 503 (request %s): %s: %s",
         g.get("request_id"),

@@ -11,6 +11,7 @@ from contracts.history import version_history
 from outcomes.submissions.figures import ADDITIVE_UNITS, figures_in_force
 from sib.access import guard
 from sib.web import charts
+from sib.web.amendments import open_proposals
 from sib.web.setup import money, number
 from sib.web.words import term_in_words
 
@@ -40,6 +41,7 @@ def show(reference):
         plain=plain,
         charts=metric_charts(contract, terms),
         versions=version_history(contract),
+        proposals=open_proposals(contract),
     )
 
 

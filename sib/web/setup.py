@@ -54,14 +54,15 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(
         role_name=words.role_name,
         status_name=words.status_name,
+        answer_name=words.answer_name,
         action_name=words.action_name,
         line_kind=words.line_kind,
         allowed=allowed,
     )
     app.jinja_env.globals["current_lang"] = select_locale
-    from sib.web import admin, auditor, contract, runs, start, statements, submissions
+    from sib.web import admin, amendments, auditor, contract, runs, start, statements, submissions
 
-    for module in (start, contract, submissions, runs, statements, auditor, admin):
+    for module in (start, contract, amendments, submissions, runs, statements, auditor, admin):
         module.blueprint.register_error_handler(ServiceError, _service_error)
         module.blueprint.register_error_handler(HTTPException, _http_error)
         app.register_blueprint(module.blueprint)

@@ -66,6 +66,8 @@ def _card(contract, actor, today) -> dict:
         todo += _to_approve(contract, actor)
     if may("payment_run.settle"):
         todo += _to_settle(contract)
+    if may("amendment.answer"):
+        todo += _to_answer(contract, actor)
     if may("overdue.read"):
         todo += _overdue(contract)
     links = _links(contract, actor, may, standing)
@@ -134,6 +136,16 @@ def _to_settle(contract) -> list[dict]:
     return [_item(contract, _("Record the payment of run %(id)s (%(period)s)", id=r.id,
                               period=r.period_label), "web_runs.show", run_id=r.id)
             for r in runs]  # fmt: skip
+
+
+def _to_answer(contract, actor) -> list[dict]:
+    from sib.web.amendments import open_proposals
+
+    return [_item(contract, _("Accept or reject amendment %(id)s: %(why)s", id=p.id, why=p.reason),
+                  "web_amendments.show", urgent=True, amendment_id=p.id)
+            for p in open_proposals(contract)
+            if any(a.organisation_id == actor.organisation_id and a.answer == "pending"
+                   for a in p.answers)]  # fmt: skip
 
 
 def _overdue(contract) -> list[dict]:

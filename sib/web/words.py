@@ -16,8 +16,9 @@ STATUS_NAMES = {
     "rejected": _l("rejected"), "verified": _l("verified"), "disputed": _l("disputed"),
     "superseded": _l("superseded"), "draft": _l("draft"), "approved": _l("approved"),
     "settled": _l("settled"), "active": _l("active"), "closed": _l("closed"),
-    "terminated": _l("terminated"),
+    "terminated": _l("terminated"), "proposed": _l("proposed"), "in_force": _l("in force"),
 }  # fmt: skip
+ANSWER_NAMES = {"pending": _l("not yet"), "accepted": _l("accepted"), "rejected": _l("rejected")}
 
 
 def role_name(role: str) -> str:
@@ -26,6 +27,10 @@ def role_name(role: str) -> str:
 
 def status_name(status: str) -> str:
     return str(STATUS_NAMES.get(status, status))
+
+
+def answer_name(answer: str) -> str:
+    return str(ANSWER_NAMES.get(answer, answer))
 
 
 def term_in_words(term: dict, metric: dict | None, money) -> list[str]:
@@ -134,6 +139,9 @@ ACTION_NAMES = {
     "submission.verified": _l("Outcome data verified"),
     "submission.disputed": _l("Outcome data disputed"),
     "submission.superseded": _l("Outcome data superseded"),
+    "amendment.proposed": _l("Amendment proposed"),
+    "amendment.accepted": _l("Amendment accepted"),
+    "amendment.rejected": _l("Amendment rejected"),
     "user.created": _l("User created"), "user.password_set": _l("Password set"),
     "token.created": _l("Token issued"), "token.revoked": _l("Token revoked"),
 }  # fmt: skip

@@ -1,5 +1,7 @@
 """The auditor's API on the whole log: incremental pulls and the chain check."""
 
+import hashlib
+import hmac
 from datetime import datetime
 
 import pytest
@@ -9,6 +11,7 @@ from sib import audit
 from sib.actor import Actor
 from sib.audit import chain_hash
 from sib.extensions import db
+from tests.audit.intruder import TEST_AUDIT_KEY
 
 
 def append(count: int) -> None:
@@ -50,6 +53,16 @@ def test_each_pulled_event_can_be_rechecked_by_the_auditor(client, auditor):
         assert event["prev_hash"] == previous
         assert chain_hash(previous, audit.canonical_json(row)) == event["hash"]
         previous = event["hash"]
+
+
+def test_each_event_carries_the_audit_keys_seal_of_its_hash(client, auditor):
+    append(2)
+    events = client.get("/api/v1/audit/events", headers=auditor).get_json()["events"]
+    key_id = hmac.new(TEST_AUDIT_KEY, b"sib-key-id", hashlib.sha256).hexdigest()[:16]
+    for event in events:  # the recipe in docs/audit.md, by hand with the test key
+        message = b"sib-audit-row\n" + event["hash"].encode()
+        assert event["seal"] == hmac.new(TEST_AUDIT_KEY, message, hashlib.sha256).hexdigest()
+        assert event["key_id"] == key_id
 
 
 def test_the_chain_check_answers_ok_and_how_many_were_checked(client, auditor):

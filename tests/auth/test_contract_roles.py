@@ -61,18 +61,18 @@ class World:
             self._headers[role, organisation] = self._auth_headers(role, organisation)
         return self._headers[role, organisation]
 
-    def upload(self, role="finance_officer", organisation="framsteg", name="outcomes.xlsx"):
+    def upload(self, headers: dict, rows: int = 10):
         template = self.client.get(f"{BASE}/template.xlsx", headers=self.headers("admin", "x"))
-        data = filled(template.data, values_2027(), jobs_2027(10))
+        data = filled(template.data, values_2027(), jobs_2027(rows))
         return self.client.post(
             f"{BASE}/submissions",
-            headers=self.headers(role, organisation),
-            data={"file": (io.BytesIO(data), name, XLSX)},
+            headers=headers,
+            data={"file": (io.BytesIO(data), "outcomes.xlsx", XLSX)},
             content_type="multipart/form-data",
         )
 
     def submission(self, organisation="framsteg") -> int:
-        answer = self.upload(organisation=organisation)
+        answer = self.upload(self.headers("finance_officer", organisation))
         assert answer.status_code == 201, answer.get_data(as_text=True)
         return answer.get_json()["id"]
 
@@ -124,24 +124,7 @@ REQUESTS = {
     "amendment.reject": lambda w, h: w.client.post(
         f"{BASE}/amendments/{w.amendment()}/reject", json={"comment": "No."}, headers=h
     ),
-    "submission.upload": lambda w, h: w.client.post(
-        f"{BASE}/submissions",
-        headers=h,
-        data={
-            "file": (
-                io.BytesIO(
-                    filled(
-                        w.client.get(f"{BASE}/template.xlsx", headers=w.headers("admin", "x")).data,
-                        values_2027(),
-                        jobs_2027(3),
-                    )
-                ),
-                "outcomes.xlsx",
-                XLSX,
-            )
-        },
-        content_type="multipart/form-data",
-    ),  # fmt: skip
+    "submission.upload": lambda w, h: w.upload(h, rows=3),
     "submission.verify": lambda w, h: w.client.post(
         f"{BASE}/submissions/{w.submission()}/verify", json={}, headers=h
     ),

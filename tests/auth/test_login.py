@@ -7,11 +7,13 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select, update
 
-from sib.auth import login, passwords
+from sib.auth import login, passwords, service
 from sib.auth.models import LoginThrottle, User
 from sib.extensions import db
 
 PASSWORD = "correct horse battery staple"
+HERE, THERE = "192.0.2.10", "198.51.100.20"  # two client addresses (documentation ranges)
+AT = datetime(2027, 1, 1, tzinfo=UTC)
 
 
 @pytest.fixture
@@ -50,7 +52,8 @@ def test_a_wrong_email_or_password_is_refused_with_one_message(client, officer, 
     assert client.get("/account").status_code == 302  # still signed out
 
 
-def test_after_repeated_failures_even_the_right_password_waits(client, officer):
+def test_after_repeated_failures_even_the_right_password_waits(client, officer, monkeypatch):
+    monkeypatch.setattr(service, "now", lambda: AT)  # a stopped clock: the wait cannot run out
     for _ in range(login.FREE_FAILURES):
         log_in(client, password="wrong password!")
     assert log_in(client).status_code == 302  # four failures are free; success resets the count
@@ -59,10 +62,6 @@ def test_after_repeated_failures_even_the_right_password_waits(client, officer):
         log_in(client, password="wrong password!")
     # the fifth failure slows down for 2 ** (5 - 4) = 2 seconds: the right password waits too
     assert log_in(client).status_code == 401
-
-
-HERE, THERE = "192.0.2.10", "198.51.100.20"
-AT = datetime(2027, 1, 1, tzinfo=UTC)
 
 
 def attempt(password, *, client=HERE, at=AT, email="filip@botkyrka.test"):
@@ -125,7 +124,8 @@ def test_a_stranger_cannot_lock_a_user_out(officer):
     assert attempt(PASSWORD, client=HERE) is officer  # the user, elsewhere, signs in
 
 
-def test_a_stranger_cannot_lock_a_user_out_through_the_login_page(client, officer):
+def test_a_stranger_cannot_lock_a_user_out_through_the_login_page(client, officer, monkeypatch):
+    monkeypatch.setattr(service, "now", lambda: AT)  # a stopped clock: the wait cannot run out
     stranger = {"REMOTE_ADDR": THERE}
     for _ in range(login.FREE_FAILURES + 3):
         client.post("/login", data={"email": officer.email, "password": "guess 12345678"},

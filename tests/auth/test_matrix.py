@@ -223,5 +223,5 @@ def test_a_former_party_reads_but_no_longer_acts(client, demo_contract, auth_hea
     headers = auth_headers("contract_manager", "utfall")
     url = f"/api/v1/contracts/{demo_contract.reference}"
     assert client.get(url, headers=headers).status_code == 200
-    amended = client.post(f"{url}/versions", json={}, headers=headers)
-    assert amended.status_code == 403
+    proposed = client.post(f"{url}/amendments", json={}, headers=headers)
+    assert proposed.status_code == 403

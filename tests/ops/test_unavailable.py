@@ -9,7 +9,11 @@ import os
 import subprocess
 import sys
 
+import pytest
+from sqlalchemy.exc import InterfaceError
+
 from config import BASE_DIR
+from sib.ops.unavailable import database_unavailable
 
 WELL_FORMED_TOKEN = "sib_0123456789ab_" + "A" * 43
 PROBE = f"""
@@ -55,3 +59,17 @@ def test_the_process_stays_healthy_but_not_ready(tmp_path):
     status, mimetype, retry_after, body = answers["/readyz"]
     assert (status, mimetype, retry_after) == (503, "application/problem+json", "5")
     assert body["checks"]["database"] == {"ok": False, "detail": "OperationalError"}
+
+
+def test_a_lost_connection_reported_as_interface_error_is_a_503(app):
+    lost = InterfaceError("SELECT 1", {}, Exception("the connection is closed"))
+    lost.connection_invalidated = True
+    with app.test_request_context("/api/v1/me"):
+        answer = database_unavailable(lost)
+    assert (answer.status_code, answer.headers["Retry-After"]) == (503, "5")
+
+
+def test_an_interface_error_on_a_live_connection_stays_a_bug(app):
+    misuse = InterfaceError("SELECT ?", {}, Exception("Error binding parameter 1"))
+    with app.test_request_context("/api/v1/me"), pytest.raises(InterfaceError):
+        database_unavailable(misuse)

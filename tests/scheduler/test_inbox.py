@@ -64,13 +64,15 @@ def test_a_file_is_submitted_for_the_configured_user_and_audited_as_from_the_inb
         {"organisation": "framsteg"},                                          # no user
         {"organisation": "botkyrka", "user": "ekonomi@framsteg.test"},         # not its org
         {"organisation": "framsteg", "user": "nobody@framsteg.test"},          # no such user
-        {"organisation": "malar_fund", "user": "fund@malar.test"},             # may not upload
+        {"organisation": "malar_fund", "user": "fund@malar.test"},             # an investor
+        {"organisation": "malar_fund", "user": "finance@malar.test"},          # ditto, officer
     ],
 )  # fmt: skip
 def test_a_folder_without_a_valid_configuration_is_not_ingested(
     make_scheduler, inbox, workbook, folders, make_user, configured
 ):
     make_user("investor", "malar_fund", email="fund@malar.test")
+    make_user("finance_officer", "malar_fund", email="finance@malar.test")
     folders.write_text(json.dumps({inbox.name: configured} if configured else {}))
     (inbox / "outcomes.xlsx").write_bytes(workbook())
     outcome, counts = scan(make_scheduler())

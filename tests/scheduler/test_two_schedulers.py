@@ -103,8 +103,9 @@ def test_of_two_scheduler_processes_started_together_only_one_runs_the_jobs(cont
                          text=True)
         for _ in range(2)
     ]  # fmt: skip
-    outputs = [p.communicate(timeout=120)[0] for p in processes]
-    assert [p.returncode for p in processes] == [0, 0]
+    answers = [p.communicate(timeout=120) for p in processes]
+    outputs = [out for out, _ in answers]
+    assert [p.returncode for p in processes] == [0, 0], [err[-2000:] for _, err in answers]
     assert sum("another scheduler is active" in out for out in outputs) == 1
     db.session.rollback()
     runs = db.session.execute(select(JobRun.job, JobRun.holder)).all()
@@ -139,10 +140,9 @@ def test_when_the_holder_is_killed_the_other_process_takes_over_and_no_slot_runs
            "INBOX_QUIET_SECONDS": "0", "PERIOD_CLOSE_CRON": "* * * * * *",
            "OVERDUE_CRON": "* * * * * *"}  # fmt: skip
     command = [sys.executable, "-c", "from sib.cli import main; main()", "scheduler"]
-    processes = {}
+    processes, logs = {}, [(tmp_path / f"scheduler-{n}.log").open("w") for n in range(2)]
     try:
-        for n in range(2):
-            log = (tmp_path / f"scheduler-{n}.log").open("w")
+        for log in logs:
             process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=log)
             processes[process.pid] = process
 
@@ -170,7 +170,7 @@ def test_when_the_holder_is_killed_the_other_process_takes_over_and_no_slot_runs
             return lease if lease.holder != dead else None
 
         taken = eventually(new_holder)
-        successor = taken.holder
+        successor, taken_at = taken.holder, taken.acquired_at
 
         def all_done_again():
             """The file dropped after the kill is ingested, and every job ran again."""
@@ -183,14 +183,19 @@ def test_when_the_holder_is_killed_the_other_process_takes_over_and_no_slot_runs
         (survivor,) = processes.values()
         survivor.send_signal(signal.SIGTERM)
         assert survivor.wait(timeout=30) == 0
+    except AssertionError as failure:
+        tails = "\n".join(Path(log.name).read_text()[-3000:] for log in logs)
+        raise AssertionError(f"{failure}\n--- the schedulers' logs:\n{tails}") from None
     finally:
         for process in processes.values():
             if process.poll() is None:
                 process.kill()
                 process.wait()
+        for log in logs:
+            log.close()
 
     # Taken over once the dead holder's lease ran out, within one lease time of that.
-    assert expired_at <= taken.acquired_at < expired_at + timedelta(seconds=LEASE)
+    assert expired_at <= taken_at < expired_at + timedelta(seconds=LEASE)
     db.session.rollback()
     runs = db.session.execute(select(JobRun.job, JobRun.slot, JobRun.holder, JobRun.outcome)).all()
     assert {holder for *_, holder, _ in runs} == {dead, successor}

@@ -34,6 +34,7 @@ CASES = {
     "number in a hyperlink":    (hostile.number_in_hyperlink,       422, "Values!F3",           '"140" is over 100'),  # noqa: E501
     "number in a sheet name":   (hostile.number_in_sheet_name,      422, "Values!F3",           '"140" is over 100'),  # noqa: E501
     "number in the properties": (hostile.number_in_document_properties, 422, "Values!F3",       '"140" is over 100'),  # noqa: E501
+    "number in a header":       (hostile.number_in_a_header,        422, "Values!F3",           "column Value (***)"),  # noqa: E501
     "number as a value":        (hostile.number_in_a_bad_value,     422, "Values!F2",           "(identity number, not shown)"),  # noqa: E501
     "number in comments":       (hostile.number_in_comments,        201, None,                  None),  # noqa: E501
     "a notes sheet":            (hostile.notes_sheet,               201, None,                  None),  # noqa: E501

@@ -214,3 +214,13 @@ def number_in_comments(template: bytes) -> bytes:
 
 def number_in_a_bad_value(template: bytes) -> bytes:
     return filled(template, [GOOD_VALUE[:3] + (PERSON_B, None)])
+
+
+def number_in_a_header(template: bytes) -> bytes:
+    """A header the reader still understands ("Value (...)"), holding an identity number."""
+
+    def edit(book):
+        book["Values"]["F1"] = f"Value ({PERSON_B})"
+        book["Values"]["H1"] = f"Asked {PERSON_A}"
+
+    return filled(template, [GOOD_VALUE, BAD_VALUE], edit=edit)

@@ -110,3 +110,25 @@ def test_a_small_file_with_a_far_row_is_streamed_not_read_whole(make_workbook, p
 
 def rewrite_sheet(data: bytes, change) -> bytes:
     return rewritten(data, "Values", change)
+
+
+@pytest.mark.parametrize(
+    ("extra_row",                                                      "cell"),
+    [
+        (b'<row r="9"><c r="XFD9"><v>1</v></c></row>',                   "XFD9"),
+        (b'<row r="9"><c r="amk9"><v>1</v></c></row>',                   "AMK9"),
+        (b'<row r="2"><c r="A3000000"><v>1</v></c></row>',               "A3000000"),
+        (b'<row r="9">' + b"<c><v>1</v></c>" * 1025 + b"</row>",          "AMK9"),
+    ],
+)  # fmt: skip
+def test_a_file_too_large_to_measure_is_still_checked_cell_by_cell(
+    make_workbook, parse, extra_row, cell
+):
+    # Past both size limits a sheet is only checked, not measured: the same cells are refused.
+    end = b"</sheetData>"
+    data = rewrite_sheet(make_workbook([GOOD]), lambda xml: xml.replace(end, extra_row + end))
+
+    with pytest.raises(OutOfBoundsError) as refused:
+        parse(data, fast_reader_max_bytes=0, marked_copy_max_bytes=0)
+
+    assert refused.value.cell == cell
