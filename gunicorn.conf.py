@@ -18,7 +18,8 @@ workers = int(os.environ.get("WEB_CONCURRENCY", 2 * multiprocessing.cpu_count() 
 # been silent for `timeout` seconds, whatever it is doing. The default (30 s) kills every
 # upload of more than about 300 000 participant rows mid-parse (the client gets a bare 500).
 # So the timeout is the longest request we accept: an upload of MAX_UPLOAD_BYTES (64 MB,
-# about 1.8 million rows). Keep the reverse proxy's read timeout at least as long.
+# about 1.8 million rows; a million rows ingest in 104-114 s on an idle 2-core machine, so
+# about 200 s, and 600 s leaves three times that). Keep the proxy's read timeout as long.
 timeout = int(os.environ.get("SIB_WORKER_TIMEOUT", 600))
 # On a restart or reload, workers finish the requests they hold (an upload too) before exiting.
 graceful_timeout = int(os.environ.get("SIB_GRACEFUL_TIMEOUT", timeout))

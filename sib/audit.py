@@ -151,7 +151,7 @@ def record(
 def _locked_head() -> "AuditChainHead":
     """The chain head, held until the transaction ends so that appends happen one at a time."""
     # Lock order (docs/locking.md): the caller's own row changes take their locks first; the
-    # chain lock comes last. Without this flush they would be written after it, under it.
+    # chain lock comes last. Flushed here, not left to autoflush (which a caller may turn off).
     db.session.flush()
     if db.session.get_bind().dialect.name == "postgresql":
         # Held to commit or rollback; a second appender waits here, then reads the new head.

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from sib.audit import GENESIS_HASH, AuditEvent
+from sib.audit import GENESIS_HASH, AuditEvent, verify_chain
 from sib.audit_keys import Keyring
 from sib.extensions import db
 
@@ -79,6 +79,16 @@ def take_checkpoint(keyring: Keyring, now: datetime | None = None) -> Checkpoint
         key_id=keyring.key_id,
     )
     return _with_signature(unsigned, keyring.sign(unsigned.payload()))
+
+
+def verified_checkpoint(keyring: Keyring) -> tuple[Checkpoint | None, dict]:
+    """Walk the chain, then sign its head: (checkpoint, verdict), or (None, verdict) if broken.
+
+    A checkpoint vouches for what it signs, so a broken chain is never checkpointed. For the
+    command line and for a scheduled job, which then `publish` it.
+    """
+    verdict = verify_chain()
+    return (take_checkpoint(keyring) if verdict["ok"] else None), verdict
 
 
 def _with_signature(checkpoint: Checkpoint, signature: str) -> Checkpoint:

@@ -14,7 +14,7 @@ from sib.audit_checkpoint import (
     CheckpointError,
     parse_checkpoint,
     publish,
-    take_checkpoint,
+    verified_checkpoint,
 )
 from sib.audit_keys import current_keyring
 from sib.extensions import db
@@ -53,12 +53,11 @@ def checkpoint(no_publish: bool) -> None:
 
     Refuses (exit 1) when the chain does not verify: a checkpoint vouches for what it signs.
     """
-    verdict = _read_only(verify_chain)
-    if not verdict["ok"]:
+    signed, verdict = _read_only(verified_checkpoint, current_keyring())
+    if signed is None:
         click.echo(f"Not signed: the audit chain is broken at seq {verdict['first_bad_seq']}: "
                    f"{verdict['problem']}", err=True)  # fmt: skip
         sys.exit(1)
-    signed = _read_only(take_checkpoint, current_keyring())
     outbox = current_app.config.get("AUDIT_CHECKPOINT_DIR")
     if outbox and not no_publish:
         click.echo(f"Published {publish(signed, outbox)}", err=True)

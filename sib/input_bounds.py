@@ -16,7 +16,7 @@ Decimal strings inside bodies are bounded by their fields (sib.fields.DecimalStr
 import json
 import re
 
-from flask import Flask, request
+from flask import Flask, abort, current_app, request
 
 from sib.problems import problem_response
 
@@ -44,7 +44,7 @@ def check_request():
     """The refusal for a request out of bounds, or None to go on."""
     for name, value in (request.view_args or {}).items():
         if isinstance(value, int) and not 0 <= value <= MAX_ID:
-            return problem_response(
+            return _refusal(
                 404,
                 f"No such record: {name} is never above {MAX_ID}.",
                 [{"path": f"path.{name}", "message": f"a whole number from 1 to {MAX_ID}"}],
@@ -55,7 +55,7 @@ def check_request():
         if (message := _query_problem(value))
     ]
     if problems:
-        return problem_response(422, "The request has invalid fields; see errors.", problems)
+        return _refusal(422, "The request has invalid fields; see errors.", problems)
     if request.is_json:
         return _check_json(request.get_data(cache=True))
     return None
@@ -130,13 +130,21 @@ def _number_problem(text: str) -> str | None:
 
 def _too_deep():
     detail = f"The JSON body nests deeper than {MAX_JSON_DEPTH} levels."
-    return problem_response(400, detail, [{"path": "$", "message": detail}])
+    return _refusal(400, detail, [{"path": "$", "message": detail}])
 
 
 def _refuse(path: str, text: str, message: str):
     shown = text[:24] + ("..." if len(text) > 24 else "")
-    return problem_response(
+    return _refusal(
         422,
         "The request has invalid fields; see errors.",
         [{"path": path, "message": f"{shown!r} is out of bounds: must be {message}"}],
     )
+
+
+def _refusal(status: int, detail: str, errors: list[dict]):
+    """A problem document for the API; for a page, the pages' own error page (HTML)."""
+    if request.path.startswith(current_app.config["OPENAPI_URL_PREFIX"] + "/"):
+        return problem_response(status, detail, errors)
+    messages = "; ".join(f"{e['path']}: {e['message']}" for e in errors)
+    abort(status, description=f"{detail} {messages}")

@@ -1,7 +1,7 @@
 """login slowdowns per (account, client address) in login_throttles, not on users
 
 Revision ID: af01f17a1c9f
-Revises: 7a3f9c1e5b2d
+Revises: 663113ee2a9a
 Create Date: 2026-12-06 17:50:00
 
 """
@@ -13,7 +13,7 @@ import sib.dbtypes
 
 # revision identifiers, used by Alembic.
 revision = "af01f17a1c9f"
-down_revision = "7a3f9c1e5b2d"
+down_revision = "663113ee2a9a"
 branch_labels = None
 depends_on = None
 

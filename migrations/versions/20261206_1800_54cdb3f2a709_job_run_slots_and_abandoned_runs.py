@@ -1,7 +1,7 @@
 """job runs: the slot each run is for (unique per job), and the outcome `abandoned`
 
 Revision ID: 54cdb3f2a709
-Revises: 7a3f9c1e5b2d
+Revises: af01f17a1c9f
 Create Date: 2026-12-06 18:00:00
 
 """
@@ -13,7 +13,7 @@ import sib.dbtypes
 
 # revision identifiers, used by Alembic.
 revision = "54cdb3f2a709"
-down_revision = "7a3f9c1e5b2d"
+down_revision = "af01f17a1c9f"
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """amendment proposals: a party proposes new terms, each affected party accepts or rejects
 
 Revision ID: b4e81c0d9a27
-Revises: 7a3f9c1e5b2d
+Revises: 54cdb3f2a709
 Create Date: 2026-12-06 18:15:00
 
 """
@@ -13,7 +13,7 @@ import sib.dbtypes
 
 # revision identifiers, used by Alembic.
 revision = "b4e81c0d9a27"
-down_revision = "7a3f9c1e5b2d"
+down_revision = "54cdb3f2a709"
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """submissions: the sheets a workbook held that were not read (`ignored_sheets`)
 
 Revision ID: c5d2e8a1f374
-Revises: 7a3f9c1e5b2d
+Revises: b4e81c0d9a27
 Create Date: 2026-12-06 18:30:00
 
 """
@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "c5d2e8a1f374"
-down_revision = "7a3f9c1e5b2d"
+down_revision = "b4e81c0d9a27"
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """reconciled runs: obligations by kind, yearly-cap and guarantee lines, settlements, forecasts
 
 Revision ID: d7a41f0c2b95
-Revises: 7a3f9c1e5b2d
+Revises: c5d2e8a1f374
 Create Date: 2026-12-06 19:00:00
 
 """
@@ -13,7 +13,7 @@ import sib.dbtypes
 
 # revision identifiers, used by Alembic.
 revision = "d7a41f0c2b95"
-down_revision = "7a3f9c1e5b2d"
+down_revision = "c5d2e8a1f374"
 branch_labels = None
 depends_on = None
 
@@ -42,13 +42,13 @@ def upgrade():
             batch_op.f("fk_run_lines_investor_id_organisations"),
             "organisations", ["investor_id"], ["id"],
         )  # fmt: skip
-        batch_op.drop_constraint("ck_run_lines_kind", type_="check")
+        batch_op.drop_constraint(op.f("ck_run_lines_kind"), type_="check")
         batch_op.create_check_constraint(op.f("ck_run_lines_kind"), f"kind IN ({_in(LINE_KINDS)})")
     with op.batch_alter_table("run_payers", schema=None) as batch_op:
         batch_op.add_column(
             sa.Column("kind", sa.String(length=20), nullable=False, server_default="outcomes")
         )
-        batch_op.drop_constraint("uq_run_payers_run_id_organisation_id", type_="unique")
+        batch_op.drop_constraint(op.f("uq_run_payers_run_id_organisation_id"), type_="unique")
         batch_op.create_unique_constraint(
             batch_op.f("uq_run_payers_run_id_organisation_id_kind"),
             ["run_id", "organisation_id", "kind"],
@@ -116,19 +116,19 @@ def downgrade():
     with op.batch_alter_table("run_investors", schema=None) as batch_op:
         batch_op.drop_column("guarantee")
     with op.batch_alter_table("run_payers", schema=None) as batch_op:
-        batch_op.drop_constraint("ck_run_payers_kind", type_="check")
-        batch_op.drop_constraint("uq_run_payers_run_id_organisation_id_kind", type_="unique")
+        batch_op.drop_constraint(op.f("ck_run_payers_kind"), type_="check")
+        batch_op.drop_constraint(op.f("uq_run_payers_run_id_organisation_id_kind"), type_="unique")
         batch_op.create_unique_constraint(
-            "uq_run_payers_run_id_organisation_id", ["run_id", "organisation_id"]
+            op.f("uq_run_payers_run_id_organisation_id"), ["run_id", "organisation_id"]
         )
         batch_op.drop_column("kind")
     with op.batch_alter_table("run_lines", schema=None) as batch_op:
-        batch_op.drop_constraint("ck_run_lines_kind", type_="check")
+        batch_op.drop_constraint(op.f("ck_run_lines_kind"), type_="check")
         batch_op.create_check_constraint(
             op.f("ck_run_lines_kind"), "kind IN ('payment', 'adjustment')"
         )
-        batch_op.drop_constraint("fk_run_lines_investor_id_organisations", type_="foreignkey")
-        batch_op.drop_constraint("fk_run_lines_organisation_id_organisations", type_="foreignkey")
+        batch_op.drop_constraint(op.f("fk_run_lines_investor_id_organisations"), type_="foreignkey")
+        batch_op.drop_constraint(op.f("fk_run_lines_organisation_id_organisations"), type_="foreignkey")
         batch_op.drop_column("investor_id")
         batch_op.drop_column("organisation_id")
     with op.batch_alter_table("payment_runs", schema=None) as batch_op:

@@ -224,6 +224,7 @@ def _supersede_drafts(run: PaymentRun, actor: Actor) -> None:
             PaymentRun.status == "draft",
             PaymentRun.id != run.id,
         )
+        .order_by(PaymentRun.id)
         .with_for_update()
     ).all()
     for draft in drafts:

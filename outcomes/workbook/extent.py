@@ -16,13 +16,23 @@ from operator import itemgetter
 from outcomes.workbook.identity import mask_sheet_name
 from outcomes.workbook.limits import Limits, OutOfBoundsError
 
-_DIMENSION = re.compile(rb'<(?:\w+:)?dimension\b[^>]*?\bref="([^"]*)"')
+_DIMENSION = re.compile(rb"<(?:\w+:)?dimension\b[^>]*?\bref\s*=\s*[\"']([^\"']*)")
+#: What Excel writes: `<c r="A1" ...>`. XML also allows a namespace prefix, single quotes,
+#: spaces around `=` and other white space; a piece holding any of that (or text that merely
+#: looks like it) is read with the thorough patterns, which are several times slower.
+_UNUSUAL = (b"='", b" =", b"= ", b"\t", b"\n", b"\r", b":c ", b":c>", b":c/")
+_PLAIN_WITHOUT_PLACE = re.compile(rb"<c(?=[ >/])(?![^>]* r=)")
+_PLAIN_REF = re.compile(rb' r="([A-Za-z]+)(\d+)"')
+_PLAIN_SUSPECT = rb' r="(?=[A-Za-z]{%d}|[A-Za-z]+\d{%d})([A-Za-z]+)(\d+)"'
 #: A cell that gives no place (no r attribute): it follows the one before it.
-_CELL_WITHOUT_PLACE = re.compile(rb"<(?:\w+:)?c(?=[\s>/])(?![^>]*\br=)")
-_CELL_REF = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="([A-Za-z]+)(\d+)"')
+_CELL_WITHOUT_PLACE = re.compile(rb"<(?:\w+:)?c(?=[\s>/])(?![^>]*(?<![\w:.-])r\s*=)")
+#: The r attribute itself, not x:r or xr (readers ignore those).
+_ATTR_R = rb"(?<![\w:.-])r\s*=\s*[\"']"
+_CELL_REF = re.compile(rb"<(?:\w+:)?c\b[^>]*?" + _ATTR_R + rb"([A-Za-z]+)(\d+)[\"']")
+_SUSPECT = rb"<(?:\w+:)?c\b[^>]*?" + _ATTR_R + rb"(?=[A-Za-z]{%d}|[A-Za-z]+\d{%d})([A-Za-z]+)(\d+)"
 _ROW_ELEMENT = re.compile(rb"<(?:\w+:)?row\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?row>)", re.S)
 _CELL_ATTRS = re.compile(rb"<(?:\w+:)?c\b([^>]*?)/?>")
-_R_ATTR = re.compile(rb'\br="([A-Za-z]*)(\d*)"')
+_R_ATTR = re.compile(_ATTR_R + rb"([A-Za-z]*)(\d*)[\"']")
 _REF = re.compile(r"([A-Za-z]{1,7})(\d{1,9})")
 #: The rows an Excel sheet has. A cell further down was not written by a spreadsheet; a sheet
 #: with more data rows than the limit is refused by the row count (413) as it is read.
@@ -77,25 +87,26 @@ class ExtentCollector:
         self._dimension_seen = False
         #: A declared dimension out of bounds, reported at the end unless a cell is out first.
         self._declared: OutOfBoundsError | None = None
-        letters, digits = len(letters_of(limits.max_columns)), len(str(self.max_row))
-        self._suspect = re.compile(
-            rb'<(?:\w+:)?c\b[^>]*?\br="(?=[A-Za-z]{%d}|[A-Za-z]+\d{%d})([A-Za-z]+)(\d+)"'
-            % (letters, digits)
-        )
+        # References long enough to be out of bounds: as many letters as the last column has,
+        # or as many digits as the last row.
+        lengths = (len(letters_of(limits.max_columns)), len(str(self.max_row)))
+        self._suspects = (re.compile(_PLAIN_SUSPECT % lengths), re.compile(_SUSPECT % lengths))
 
     def feed(self, text: bytes) -> None:
         """Check one piece of the sheet: its declared dimension, then every row and cell."""
         if not self._dimension_seen:
             self._check_dimension(text)
-        if _CELL_WITHOUT_PLACE.search(text):
+        plain = not any(mark in text for mark in _UNUSUAL)
+        without_place = _PLAIN_WITHOUT_PLACE if plain else _CELL_WITHOUT_PLACE
+        if without_place.search(text):
             self._walk(text)  # some cells follow the one before: place them in order
+            return
+        if self.exact:
+            self._measure(text, _PLAIN_REF if plain else _CELL_REF)
         else:
-            if self.exact:
-                self._measure(text)
-            else:
-                for found in self._suspect.finditer(text):
-                    self._note(int(found.group(2)), column_number(found.group(1)), found.group(1))
-            self._remember_last_row(text)
+            for found in self._suspects[0 if plain else 1].finditer(text):
+                self._note(int(found.group(2)), column_number(found.group(1)), found.group(1))
+        self._remember_last_row(text)
 
     def _remember_last_row(self, text: bytes) -> None:
         # A later row without r="..." follows this one.
@@ -131,8 +142,8 @@ class ExtentCollector:
                 cell=last,
             )
 
-    def _measure(self, text: bytes) -> None:
-        refs = _CELL_REF.findall(text)
+    def _measure(self, text: bytes, pattern: re.Pattern) -> None:
+        refs = pattern.findall(text)
         if not refs:
             return
         letters = max(set(map(itemgetter(0), refs)), key=lambda c: (len(c), c.upper()))

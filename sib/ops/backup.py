@@ -39,12 +39,15 @@ def backup_database(url: URL, file: Path) -> str:
     """Back the database at `url` up to `file`; return what was copied, in words."""
     partial = file.with_name(file.name + ".partial")
     partial.unlink(missing_ok=True)
-    if url.get_backend_name() == "sqlite":
-        described = _backup_sqlite(url, partial)
-    elif url.get_backend_name() == "postgresql":
-        described = _backup_postgresql(url, partial)
-    else:
+    methods = {"sqlite": _backup_sqlite, "postgresql": _backup_postgresql}
+    method = methods.get(url.get_backend_name())
+    if method is None:
         raise BackupError(f"no backup method for {url.get_backend_name()} databases")
+    try:
+        described = method(url, partial)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
     partial.replace(file)
     return described
 

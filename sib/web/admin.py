@@ -1,12 +1,11 @@
 """Admin pages: users and their roles, API tokens (the value shown once), passwords."""
 
-from argon2 import PasswordHasher
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from contracts.models import Organisation
-from sib import audit, policy
+from sib import policy
 from sib.access import current_actor, guard
 from sib.auth import service
 from sib.auth.models import ApiToken, User
@@ -14,7 +13,6 @@ from sib.extensions import db
 from sib.problems import ServiceError
 
 blueprint = Blueprint("web_admin", __name__, url_prefix="/admin")
-_hasher = PasswordHasher()
 
 
 @blueprint.get("/users")
@@ -85,17 +83,12 @@ def revoke_token(token_id):
 @guard("user.create")
 def set_password(user_id):
     found = service.user_by_id(user_id)
-    password = request.form.get("password", "")
-    if len(password) < service.MIN_PASSWORD_LENGTH:
-        flash(_("A password needs at least %(n)s characters.", n=service.MIN_PASSWORD_LENGTH),
-              "error")  # fmt: skip
+    try:
+        service.set_password(found, request.form.get("password", ""), current_actor())
+    except ServiceError as error:
+        db.session.rollback()
+        flash(_problems(error), "error")
         return redirect(url_for(".user", user_id=found.id), 303)
-    had = found.password_hash is not None
-    found.password_hash = _hasher.hash(password)
-    found.failed_logins, found.locked_until = 0, None
-    audit.record("user.password_set", actor=current_actor(), entity_type="user",
-                 entity_id=found.id, before={"has_password": had},
-                 after={"has_password": True})  # fmt: skip
     db.session.commit()
     flash(_("The password of %(email)s is set.", email=found.email))
     return redirect(url_for(".user", user_id=found.id), 303)

@@ -1,6 +1,6 @@
-"""Payment-run pages: the list; one run with its lines and explanations; approve my share,
-settle, replay. Thin on purpose: they show what the payments service returns, whatever its
-keys (the run's shape is still growing: held-back, carried and guarantee lines)."""
+"""Payment-run pages: the list; one run with its lines and explanations; approve what my
+organisation owes, record its payment, replay. Thin on purpose: they show what the payments
+service returns (the API's own view of a run), tolerating keys that come and go."""
 
 from datetime import date
 
@@ -8,14 +8,17 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from contracts.access import standing_of, visible_contract
+from contracts.access import visible_contract
 from outcomes.payments import service
+from outcomes.payments.approvals import approve_run
 from outcomes.payments.models import PaymentRun
 from outcomes.payments.replay import replay as replay_run
+from outcomes.payments.settlements import settle_run
 from sib import policy
 from sib.access import current_actor, guard
 from sib.extensions import db
 from sib.problems import ServiceError
+from sib.today import today
 
 blueprint = Blueprint("web_runs", __name__, url_prefix="/c")
 
@@ -35,7 +38,7 @@ def index(reference):
 def compute(reference):
     contract = visible_contract(reference)
     run, created = service.compute_committed(contract, request.form.get("period", ""),
-                                             current_actor())  # fmt: skip
+                                             current_actor(), today=today())  # fmt: skip
     flash(_("Payment run %(id)s computed.", id=run.id) if created
           else _("The same figures gave run %(id)s before; here it is.", id=run.id))  # fmt: skip
     return redirect(url_for(".show", reference=reference, run_id=run.id), 303)
@@ -44,24 +47,14 @@ def compute(reference):
 @blueprint.get("/<reference>/runs/<int:run_id>")
 @guard("payment_run.read")
 def show(reference, run_id):
-    contract = visible_contract(reference)
-    run = service.run_of(contract, run_id)
-    return render_template("web/run.html", contract=contract, run=run, view=run_view(run),
-                           mine=_my_share(run), replayed=None, today=date.today())  # fmt: skip
+    return _page(reference, run_id)
 
 
 @blueprint.post("/<reference>/runs/<int:run_id>/approve")
 @guard("payment_run.approve")
 def approve(reference, run_id):
-    contract = visible_contract(reference)
-    run = service.run_of(contract, run_id)
-    actor = current_actor()
-    organisation_id = request.form.get("payer", type=int) or actor.organisation_id
-    if organisation_id != actor.organisation_id and policy.ALL not in policy.reaches(
-        actor, "payment_run.approve"
-    ):
-        raise ServiceError(_("You approve only your own organisation's share."), status=403)
-    service.approve_run(run, organisation_id, actor)
+    run = service.run_of(visible_contract(reference), run_id)
+    run = approve_run(run, _acting_for("payment_run.approve"), current_actor())
     db.session.commit()
     flash(_("Your share of run %(id)s is approved.", id=run.id))
     return redirect(url_for(".show", reference=reference, run_id=run.id), 303)
@@ -78,20 +71,40 @@ def settle(reference, run_id):
     payment_reference = request.form.get("reference", "").strip()
     if not payment_reference:
         raise ServiceError(_("Give the payment's reference."))
-    service.settle_run(run, settled_on, payment_reference, current_actor())
+    run = settle_run(run, settled_on, payment_reference, current_actor(), today=today(),
+                     organisation_id=_acting_for("payment_run.settle"))  # fmt: skip
     db.session.commit()
-    flash(_("Run %(id)s is recorded as paid.", id=run.id))
+    flash(_("Your payment in run %(id)s is recorded.", id=run.id))
     return redirect(url_for(".show", reference=reference, run_id=run.id), 303)
 
 
 @blueprint.post("/<reference>/runs/<int:run_id>/replay")
 @guard("payment_run.replay")
 def replay(reference, run_id):
+    return _page(reference, run_id, replayed=True)
+
+
+def _page(reference: str, run_id: int, replayed: bool = False):
     contract = visible_contract(reference)
     run = service.run_of(contract, run_id)
-    return render_template("web/run.html", contract=contract, run=run, view=run_view(run),
-                           mine=_my_share(run), replayed=replay_run(run),
-                           today=date.today())  # fmt: skip
+    view = run_view(run)
+    mine = [p for p in view["payers"] if _organisation_id(p) == current_actor().organisation_id]
+    return render_template("web/run.html", contract=contract, run=run, view=view, mine=mine,
+                           replayed=replay_run(run) if replayed else None,
+                           today=today())  # fmt: skip
+
+
+def _acting_for(action: str) -> int | None:
+    """The actor's own organisation; an admin records every organisation's payment at once."""
+    actor = current_actor()
+    if action == "payment_run.settle" and policy.ALL in policy.reaches(actor, action):
+        return None
+    return actor.organisation_id
+
+
+def _organisation_id(payer: dict) -> int | None:
+    organisation = payer.get("organisation")
+    return getattr(organisation, "id", None)
 
 
 def run_view(run: PaymentRun) -> dict:
@@ -99,19 +112,6 @@ def run_view(run: PaymentRun) -> dict:
     from outcomes.payments.api import run_view as api_view
 
     view = api_view(run)
-    view.setdefault("lines", [])
-    view.setdefault("payers", [])
-    view.setdefault("investors", [])
+    for key in ("lines", "payers", "investors", "settlements"):
+        view.setdefault(key, [])
     return view
-
-
-def _my_share(run: PaymentRun):
-    actor = current_actor()
-    if (
-        policy.decide(
-            actor, "payment_run.approve", standing_of(actor.organisation_id, run.contract)
-        )
-        != policy.ALLOW
-    ):
-        return None  # fmt: skip
-    return next((p for p in run.payers if p.organisation_id == actor.organisation_id), None)

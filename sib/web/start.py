@@ -1,7 +1,7 @@
 """The start page: my contracts and what waits for me; the language switch; the static files."""
 
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from flask import Blueprint, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -13,6 +13,7 @@ from outcomes.submissions.models import Submission
 from sib import policy
 from sib.access import guard
 from sib.extensions import db
+from sib.today import today as business_day
 from sib.web.setup import LANG_COOKIE, LANGUAGES, day
 
 blueprint = Blueprint("web", __name__, template_folder="templates", static_folder="static",
@@ -30,7 +31,7 @@ LANG_DAYS = 365
 @guard("me.read")
 def start():
     actor = g.actor
-    today = datetime.now(UTC).date()
+    today = business_day()
     contracts = db.session.scalars(visible_contracts_query(actor)).all()
     cards = [_card(contract, actor, today) for contract in contracts]
     waiting = [item for card in cards for item in card["todo"]]
@@ -65,7 +66,7 @@ def _card(contract, actor, today) -> dict:
     if may("payment_run.approve"):
         todo += _to_approve(contract, actor)
     if may("payment_run.settle"):
-        todo += _to_settle(contract)
+        todo += _to_settle(contract, actor)
     if may("amendment.answer"):
         todo += _to_answer(contract, actor)
     if may("overdue.read"):
@@ -130,12 +131,16 @@ def _to_approve(contract, actor) -> list[dict]:
     return items
 
 
-def _to_settle(contract) -> list[dict]:
+def _to_settle(contract, actor) -> list[dict]:
+    from outcomes.payments.settlements import is_open
+
     runs = db.session.scalars(select(PaymentRun).where(
         PaymentRun.contract_id == contract.id, PaymentRun.status == "approved")).all()  # fmt: skip
     return [_item(contract, _("Record the payment of run %(id)s (%(period)s)", id=r.id,
                               period=r.period_label), "web_runs.show", run_id=r.id)
-            for r in runs]  # fmt: skip
+            for r in runs
+            if any(p.organisation_id == actor.organisation_id and is_open(r, p)
+                   for p in r.payers)]  # fmt: skip
 
 
 def _to_answer(contract, actor) -> list[dict]:

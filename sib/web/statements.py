@@ -2,7 +2,7 @@
 payer's (per year against the cap). Thin: they show what outcomes.statements builds and
 tolerate keys that come and go while its shape grows."""
 
-from datetime import UTC, datetime
+from datetime import date
 from decimal import Decimal
 
 from flask import Blueprint, Response, render_template, request
@@ -18,6 +18,7 @@ from outcomes.statements.workbook import investor_workbook, payer_workbook
 from sib.access import current_action, current_actor, guard, require
 from sib.extensions import db
 from sib.problems import NotFoundError
+from sib.today import today
 from sib.web import charts
 from sib.web.setup import money
 from sib.xlsx import XLSX_MIMETYPE
@@ -59,7 +60,7 @@ def payer_xlsx(reference, slug):
 def _investor_statement(reference: str, slug: str):
     organisation, contract = _pair(reference, slug)
     as_of = request.args.get("as_of")
-    as_of = datetime.fromisoformat(as_of).date() if as_of else datetime.now(UTC).date()
+    as_of = date.fromisoformat(as_of) if as_of else today()
     statement = build_investor_statement(contract, organisation, as_of)
     return _rounded(statement, contract), contract
 

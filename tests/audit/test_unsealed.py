@@ -68,3 +68,24 @@ def test_a_checkpoint_remembers_where_sealing_began(upgraded_log, tamper, app, m
         sql.execute(text("UPDATE audit_events SET seal = NULL, key_id = NULL"))
     verdict = verify_chain()
     assert (verdict["ok"], verdict["first_bad_seq"]) == (False, 4)
+
+
+def test_an_edit_to_unsealed_rows_is_found_at_a_checkpoints_row(append, tamper, app, monkeypatch,
+                                                                runner, outbox):  # fmt: skip
+    append(3)
+    with tamper() as sql:
+        sql.execute(text("UPDATE audit_events SET seal = NULL, key_id = NULL"))
+    monkeypatch.setitem(app.config, "AUDIT_UNSEALED_UNTIL", 3)
+    assert runner.invoke(args=["audit", "checkpoint"]).exit_code == 0  # signs row 3 as it is
+    with tamper() as sql:
+        stored = rows(sql)
+        prev_hash = stored[0]["hash"]
+        for row in stored[1:]:
+            row["entity_id"] = "forged" if row["seq"] == 2 else row["entity_id"]
+            row["prev_hash"] = prev_hash
+            row["hash"] = prev_hash = unkeyed_hash(prev_hash, row)
+            rewrite(sql, row)
+        sql.execute(text("UPDATE audit_chain_head SET hash = :h"), {"h": prev_hash})
+    verdict = verify_chain()
+    assert (verdict["ok"], verdict["first_bad_seq"]) == (False, 3)
+    assert verdict["problem"].startswith("row 3 is not the row the checkpoint of")

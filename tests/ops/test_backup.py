@@ -132,3 +132,15 @@ def test_a_pg_dump_of_a_live_database_restores_to_the_same_chain_and_statement(
     assert code == 0, words
     assert re.search(r"Audit chain intact: [1-9]\d* event", words)
     assert fetch(target_url, STATEMENT, approved) == {"status": 200, "body": live.get_json()}
+
+
+@pytest.mark.postgres
+def test_a_failed_pg_dump_leaves_no_file_that_looks_whole(app, tmp_path):
+    from sib.ops.backup import BackupError, backup_database
+
+    url = db.engine.url
+    if url.get_backend_name() != "postgresql" or not shutil.which("pg_dump"):
+        pytest.skip("needs PostgreSQL and pg_dump")
+    with pytest.raises(BackupError, match="pg_dump failed"):
+        backup_database(url.set(database="no_such_database_sib"), tmp_path / "sib.dump")
+    assert list(tmp_path.iterdir()) == []

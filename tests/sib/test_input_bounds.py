@@ -210,3 +210,11 @@ def test_an_amount_in_a_terms_document_beyond_exact_decimals_is_422(client, admi
     terms["parties"][0]["yearly_cap"] = amount
     response = client.post("/api/v1/contracts", json=terms, headers=admin)
     assert_problem(response, 422, "$.parties[0].yearly_cap")
+
+
+def test_a_page_with_an_id_beyond_any_record_answers_an_html_page(client, make_user):
+    admin = make_user("admin", "utfall", password="a long admin password")
+    client.post("/login", data={"email": admin.email, "password": "a long admin password"})
+    response = client.get(f"/admin/users/{HUGE}")
+    assert response.status_code == 404
+    assert response.mimetype == "text/html"

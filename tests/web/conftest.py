@@ -3,6 +3,7 @@ live server on 127.0.0.1 driven by Debian's Chromium through Playwright."""
 
 import shutil
 import threading
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,8 @@ from sib.extensions import db
 REFERENCE = "BOT-NAC-2027"
 PASSWORD = "demo-password-123"  # noqa: S105 - the demo users' password in these tests
 CHROMIUM = "/usr/bin/chromium"
+#: the day the live server acts on: after 2027's payment date (2028-03-31)
+BUSINESS_DAY = date(2028, 6, 1)
 CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]  # fmt: skip
 #: the demo users by role (sib/auth/demo.py)
@@ -20,6 +23,10 @@ EMAILS = {
     "admin": "admin@utfall.example",
     "manager": "manager@utfall.example",
     "finance": "finance@botkyrka.example",
+    "nacka": "finance@nacka.example",
+    "region": "finance@region.example",
+    "guarantor": "finance@trygga.example",
+    "provider": "finance@framsteg.example",
     "evaluator": "evaluator@evaluator.example",
     "investor": "investor@malar-fund.example",
     "auditor": "auditor@region.example",
@@ -56,8 +63,12 @@ def sign_in(app, demo):
 
 @pytest.fixture
 def live_server(app, demo, monkeypatch):
-    """The app served on 127.0.0.1 (a free port) in a thread, CSRF checked as in production."""
+    """The app served on 127.0.0.1 (a free port) in a thread, CSRF checked as in production.
+
+    The business day is mid-2028 (sib.today), so that the demo's 2027 can be run and paid.
+    """
     monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
+    monkeypatch.setitem(app.config, "TODAY", BUSINESS_DAY)
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -17,8 +17,9 @@ DEMO = Path(__file__).resolve().parents[2] / "examples" / "demo-terms.json"
 def _propose_higher_cap(contract) -> int:
     terms = json.loads(DEMO.read_text(encoding="utf-8"))
     terms["parties"][0]["yearly_cap"] = "2500000"  # Botkyrka's cap, from 2 200 000
-    proposal = amendments.propose_amendment(contract, terms, date(2027, 1, 1),
-                                            "Raise Botkyrka's cap", Actor.system("test"))  # fmt: skip
+    proposal = amendments.propose_amendment(
+        contract, terms, date(2027, 1, 1), "Raise Botkyrka's cap", Actor.system("test")
+    )
     db.session.commit()
     return proposal.id
 

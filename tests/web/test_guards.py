@@ -94,6 +94,7 @@ def test_another_contracts_submission_does_not_exist_here(sign_in, elsewhere):
     ("evaluator", f"{C}/runs"),
     ("finance",   f"{C}/verify"),
     ("finance",   f"{C}/history"),
+    ("finance",   f"{C}/upload"),  # an outcome payer's officer: the provider reports outcomes
     ("finance",   "/admin/users"),
     ("auditor",   f"{C}/upload"),
 ])  # fmt: skip
@@ -109,7 +110,7 @@ def test_every_page_has_an_access_rule(app):
 
 
 def test_a_form_without_its_csrf_token_is_refused(app, sign_in, monkeypatch):
-    officer = sign_in("finance")
+    officer = sign_in("provider")
     monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
     answer = officer.post(f"{C}/upload", data={"file": (b"x", "f.xlsx")},
                           content_type="multipart/form-data")  # fmt: skip
@@ -141,7 +142,7 @@ def test_no_page_shows_an_identity_number_or_a_whole_pseudonym(sign_in, demo):
     submission = _upload(demo, [("SAFE", "2027", None, 56, None)],
                          [(PERSON_A, "EMP6", "2027", date(2027, 6, 1), "Alby")])  # fmt: skip
     pages = {"evaluator": [f"{C}/verify/{submission.id}", f"{C}/verify"],
-             "finance": [f"{C}/submissions/{submission.id}", f"{C}/upload", C],
+             "provider": [f"{C}/submissions/{submission.id}", f"{C}/upload", C],
              "auditor": [f"{C}/history"]}  # fmt: skip
     digits = PERSON_A.replace("-", "")
     for who, paths in pages.items():

@@ -13,7 +13,7 @@ PAGES = [
     ("start",    "/",                         "finance",   "Väntar på dig",     "Waiting for you"),
     ("contract", C,                           "finance",   "Parterna och deras roller",
                                                            "Parties and their roles"),
-    ("upload",   f"{C}/upload",               "finance",   "Ladda upp utfallsdata",
+    ("upload",   f"{C}/upload",               "provider",  "Ladda upp utfallsdata",
                                                            "Upload outcome data"),
     ("verify",   f"{C}/verify",               "evaluator", "Verifiera utfallsdata",
                                                            "Verify outcome data"),

@@ -132,3 +132,22 @@ def test_a_file_too_large_to_measure_is_still_checked_cell_by_cell(
         parse(data, fast_reader_max_bytes=0, marked_copy_max_bytes=0)
 
     assert refused.value.cell == cell
+
+
+@pytest.mark.parametrize(
+    "extra_row",
+    [
+        b"<row r='9'><c r='XFD9'><v>1</v></c></row>",  # single quotes
+        b'<row r="9"><c r = "XFD9"><v>1</v></c></row>',  # spaces around =
+        b'<row r="9"><c\n r="XFD9"><v>1</v></c></row>',  # a line break between attributes
+        b'<row r="9">' + b'<c x:r="A9"><v>1</v></c>' * 1025 + b"</row>",  # x:r is not r
+    ],
+)
+@pytest.mark.parametrize("measured", [True, False])
+def test_unusual_xml_does_not_hide_a_far_cell(make_workbook, parse, extra_row, measured):
+    end = b"</sheetData>"
+    data = rewrite_sheet(make_workbook([GOOD]), lambda xml: xml.replace(end, extra_row + end))
+    sizes = {} if measured else {"fast_reader_max_bytes": 0, "marked_copy_max_bytes": 0}
+
+    with pytest.raises(OutOfBoundsError):
+        parse(data, **sizes)
