@@ -92,6 +92,8 @@ class Config:
     INBOX_QUIET_SECONDS = _env_int("INBOX_QUIET_SECONDS", 60)
     PERIOD_CLOSE_CRON = os.environ.get("PERIOD_CLOSE_CRON", "15 2 * * *")
     OVERDUE_CRON = os.environ.get("OVERDUE_CRON", "30 2 * * *")
+    #: when the scheduler signs the audit chain's head into AUDIT_CHECKPOINT_DIR (UTC)
+    AUDIT_CHECKPOINT_CRON = os.environ.get("AUDIT_CHECKPOINT_CRON", "45 2 * * *")
     #: seconds a scheduler's lease lasts without a heartbeat
     SCHEDULER_LEASE_SECONDS = _env_int("SCHEDULER_LEASE_SECONDS", 60)
     #: days an API token lives unless another expiry is given

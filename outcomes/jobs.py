@@ -10,12 +10,15 @@ fences each of those commits with its lease (sib.scheduler.fence).
 import logging
 from datetime import datetime
 
+from flask import current_app
 from sqlalchemy import select
 
 from contracts.models import Contract
 from outcomes.deadlines.service import flag_overdue, periods_past_deadline, readiness
 from outcomes.payments.service import compute_committed
 from sib.actor import Actor
+from sib.audit_checkpoint import publish, verified_checkpoint
+from sib.audit_keys import current_keyring
 from sib.extensions import db
 from sib.problems import ServiceError
 
@@ -60,3 +63,20 @@ def flag_overdue_periods(now: datetime) -> dict:
         counts["overdue"] += len(flag_overdue(contract, now.date(), now, SCHEDULER))
         db.session.commit()
     return counts
+
+
+def publish_audit_checkpoint(now: datetime) -> dict:
+    """Sign the audit chain's head and publish it to the checkpoint outbox (docs/audit.md).
+
+    A broken chain is never checkpointed: the run reports the first bad seq instead.
+    """
+    outbox = current_app.config.get("AUDIT_CHECKPOINT_DIR")
+    if not outbox:
+        return {"published": 0}
+    checkpoint, verdict = verified_checkpoint(current_keyring())
+    if checkpoint is None:
+        logger.error("audit chain broken at seq %s: %s; no checkpoint published",
+                     verdict["first_bad_seq"], verdict["problem"])  # fmt: skip
+        return {"published": 0, "broken_at": verdict["first_bad_seq"]}
+    publish(checkpoint, outbox)
+    return {"published": 1, "seq": checkpoint.seq}

@@ -35,7 +35,9 @@ def timetable(config: Mapping, *, start: datetime | None = None) -> list[Job]:
         ),  # fmt: skip
         Job("period_close", cron(config["PERIOD_CLOSE_CRON"]), jobs.close_periods),
         Job("overdue", cron(config["OVERDUE_CRON"]), jobs.flag_overdue_periods),
-    ]
+        Job("audit_checkpoint", cron(config.get("AUDIT_CHECKPOINT_CRON", "45 2 * * *")),
+            jobs.publish_audit_checkpoint),
+    ]  # fmt: skip
 
 
 def inbox_interval(config: Mapping) -> int:

@@ -12,6 +12,7 @@ from outcomes.payments.models import PaymentRun
 from outcomes.submissions.models import Submission
 from sib import policy
 from sib.access import guard
+from sib.auth.models import User
 from sib.extensions import db
 from sib.today import today as business_day
 from sib.web.setup import LANG_COOKIE, LANGUAGES, day
@@ -35,7 +36,9 @@ def start():
     contracts = db.session.scalars(visible_contracts_query(actor)).all()
     cards = [_card(contract, actor, today) for contract in contracts]
     waiting = [item for card in cards for item in card["todo"]]
-    return render_template("web/start.html", cards=cards, waiting=waiting, today=today)
+    user = db.session.get(User, actor.user_id) if actor.user_id else None
+    return render_template("web/start.html", cards=cards, waiting=waiting, today=today,
+                           name=user.name if user else actor.label)  # fmt: skip
 
 
 @blueprint.get("/lang/<code>")
