@@ -254,6 +254,8 @@ def main() -> None:
     parser.add_argument("--database-url")
     args = parser.parse_args()
     folder = tempfile.mkdtemp(prefix="sib-load-")
+    # The throwaway instance folder (inbox, audit checkpoints), for the seeding and the server.
+    os.environ["SIB_INSTANCE_PATH"] = folder
     database_url = args.database_url or f"sqlite:///{folder}/load.sqlite"
     tokens = seed(database_url)
     port = free_port()

@@ -4,6 +4,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 
 from config import BASE_DIR, TestConfig
 
@@ -23,7 +24,7 @@ KEYS = ("SECRET_KEY", "PSEUDONYM_KEY", "AUDIT_KEY", "AUDIT_CHECKPOINT_DIR")
 
 def _run(database_url: str, *args: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "DATABASE_URL": database_url, "SIB_ENV": "development",
-           "PYTHONPATH": str(BASE_DIR)}  # fmt: skip
+           "PYTHONPATH": str(BASE_DIR), "SIB_INSTANCE_PATH": tempfile.mkdtemp()}  # fmt: skip
     env.update({key: str(getattr(TestConfig, key)) for key in KEYS if hasattr(TestConfig, key)})
     return subprocess.run([sys.executable, *args], cwd=BASE_DIR, env=env, capture_output=True,
                           text=True, timeout=180, check=False)  # fmt: skip

@@ -23,7 +23,9 @@ def start_gunicorn(database_url: str, log: Path, workers: int = 2) -> tuple[subp
     gunicorn = str(Path(sys.executable).parent / "gunicorn")
     command = [gunicorn, "-c", "gunicorn.conf.py", "--workers", str(workers),
                "--bind", f"127.0.0.1:{port}", "sib:create_app()"]  # fmt: skip
-    env = {**os.environ, "DATABASE_URL": database_url, "SIB_ENV": "development"}
+    # The instance folder (inbox, checkpoints) beside the log, never the checkout's own.
+    env = {**os.environ, "DATABASE_URL": database_url, "SIB_ENV": "development",
+           "SIB_INSTANCE_PATH": str(log.parent)}  # fmt: skip
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(BASE_DIR), env.get("PYTHONPATH")]))
     server = subprocess.Popen(command, cwd=BASE_DIR, env=env, stdout=log.open("wb"),
                               stderr=subprocess.STDOUT)  # fmt: skip

@@ -20,8 +20,7 @@ PAYERS = ("botkyrka", "nacka", "region")
 #: + attendance 187 500; 2028: 1 340 000 + 120 000 + 800 000 + 750 000 + 300 000), less the
 #: 265 000 Botkyrka's cap holds back in 2029 (5 632 500 of terms), plus it carried in 2030
 #: (4 320 000 of terms) and the guarantee of 276 609.59
-OWED = {"2027": "1187500.00", "2028": "3310000.00", "2029": "5367500.00",
-        "2030": "4861609.59"}  # fmt: skip
+OWED = {"2027": "1187500.00", "2028": "3310000.00", "2029": "5367500.00", "2030": "4861609.59"}
 
 
 @pytest.fixture
@@ -37,19 +36,27 @@ def demo_figures(monkeypatch, demo_contract, client, auth_headers):
         response = client.post(f"{BASE}/drawdowns", json=row, headers=manager)
         assert response.status_code == 201, response.get_data(as_text=True)
     people = {org: auth_headers("finance_officer", org) for org in (*PAYERS, "trygga")}
-    return {**people, "manager": manager, "auditor": auth_headers("auditor", "elsewhere"),
-            "sodertorn": auth_headers("investor", "sodertorn_impact")}  # fmt: skip
+    return {
+        **people,
+        "manager": manager,
+        "auditor": auth_headers("auditor", "elsewhere"),
+        "sodertorn": auth_headers("investor", "sodertorn_impact"),
+    }
 
 
 def run_through(client, people, label) -> dict:
     run = client.post(RUNS, json={"period": label}, headers=people["manager"]).get_json()
     for obligation in run["payers"]:
-        approved = client.post(f"{RUNS}/{run['id']}/approve", json={},
-                               headers=people[obligation["payer"]])  # fmt: skip
+        approved = client.post(
+            f"{RUNS}/{run['id']}/approve", json={}, headers=people[obligation["payer"]]
+        )
         assert approved.status_code == 200, approved.get_data(as_text=True)
     for org in dict.fromkeys(o["payer"] for o in run["payers"]):
-        settled = client.post(f"{RUNS}/{run['id']}/settle", headers=people[org],
-                              json={"settled_on": "2031-06-30", "reference": f"BG {org}"})  # fmt: skip
+        settled = client.post(
+            f"{RUNS}/{run['id']}/settle",
+            headers=people[org],
+            json={"settled_on": "2031-06-30", "reference": f"BG {org}"},
+        )
         assert settled.status_code == 200, settled.get_data(as_text=True)
     return settled.get_json()
 
@@ -64,20 +71,33 @@ def test_every_run_of_the_demo_reconciles_to_the_minor_unit(client, demo_figures
         assert run["status"] == "settled"
     # 2029: Botkyrka's yearly cap holds back 265 000; 2030 carries it in and settles the
     # guarantee: 4 320 000 of terms + 265 000 carried + 276 609.59 guaranteed.
-    held = [(ln["kind"], ln["organisation"], ln["amount"]) for ln in runs["2029"]["lines"]
-            if ln["kind"] != "payment"]  # fmt: skip
+    held = [
+        (ln["kind"], ln["organisation"], ln["amount"])
+        for ln in runs["2029"]["lines"]
+        if ln["kind"] != "payment"
+    ]
     assert held == [("held_back", "botkyrka", "-265000.00")]
-    extra = [(ln["kind"], ln["organisation"], ln.get("investor"), ln["amount"])
-             for ln in runs["2030"]["lines"] if ln["kind"] != "payment"]  # fmt: skip
-    assert extra == [("carried", "botkyrka", None, "265000.00"),
-                     ("guarantee", "trygga", "sodertorn_impact", "276609.59")]  # fmt: skip
-    terms_2030 = sum(int(ln["amount"].replace(".", "")) for ln in runs["2030"]["lines"]
-                     if ln["kind"] == "payment")  # fmt: skip
+    extra = [
+        (ln["kind"], ln["organisation"], ln.get("investor"), ln["amount"])
+        for ln in runs["2030"]["lines"]
+        if ln["kind"] != "payment"
+    ]
+    assert extra == [
+        ("carried", "botkyrka", None, "265000.00"),
+        ("guarantee", "trygga", "sodertorn_impact", "276609.59"),
+    ]
+    terms_2030 = sum(
+        int(ln["amount"].replace(".", ""))
+        for ln in runs["2030"]["lines"]
+        if ln["kind"] == "payment"
+    )
     assert terms_2030 == 432000000  # 4 320 000.00 in öre
     obligations = [(o["payer"], o["kind"], o["amount"]) for o in runs["2030"]["payers"]]
     assert ("trygga", "guarantee", "276609.59") in obligations
     assert [(i["investor"], i["guarantee"]) for i in runs["2030"]["investors"]] == [
-        ("malar_fund", "0.00"), ("sodertorn_impact", "276609.59")]  # fmt: skip
+        ("malar_fund", "0.00"),
+        ("sodertorn_impact", "276609.59"),
+    ]
 
 
 def test_after_the_last_period_is_settled_the_investor_knows_its_final_figures(
@@ -96,7 +116,7 @@ def test_after_the_last_period_is_settled_the_investor_knows_its_final_figures(
     # Settled on 2031-06-30, after the payment dates: shown apart, not mixed into the XIRR.
     assert s["settlement_timing"]["periods"][0]["settled_on"] == "2031-06-30"
     assert s["xirr_to_date"] != s["settlement_timing"]["xirr_on_settlement_dates"]
-    trygga = client.get("/api/v1/payers/trygga/statements?contract=BOT-NAC-2027",
-                        headers=demo_figures["trygga"]).get_json()  # fmt: skip
-    assert (trygga["guarantee_approved"], trygga["guarantee_settled"]) == (
-        "276609.59", "276609.59")
+    trygga = client.get(
+        "/api/v1/payers/trygga/statements?contract=BOT-NAC-2027", headers=demo_figures["trygga"]
+    ).get_json()
+    assert (trygga["guarantee_approved"], trygga["guarantee_settled"]) == ("276609.59", "276609.59")

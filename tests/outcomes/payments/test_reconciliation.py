@@ -12,8 +12,11 @@ from outcomes.payments.position import figures_of, owed_by_run, sum_of
 from tests.engine.strategies import Case, cases
 
 ZERO = Decimal(0)
-SETTINGS = settings(max_examples=40, deadline=None,
-                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])  # fmt: skip
+SETTINGS = settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 
 
 def sides(figures: dict) -> tuple[Decimal, Decimal, Decimal]:
@@ -33,8 +36,9 @@ def test_each_period_of_an_answer_reconciles(case: Case):
         lines, owed, received = sides(figures_of(period, guarantees))
         assert lines == owed == received
         for payer in period.payers:
-            assert payer.owed == (payer.due + payer.carried + payer.netted - payer.held_back
-                                  - payer.deficit)  # fmt: skip
+            assert payer.owed == (
+                payer.due + payer.carried + payer.netted - payer.held_back - payer.deficit
+            )
             assert payer.owed >= 0
 
 

@@ -63,14 +63,20 @@ def test_only_an_approved_run_can_be_settled_and_each_payer_settles_its_own_shar
     body = first.get_json()
     assert body["status"] == "approved"  # nacka and region have not paid yet
     assert {p["payer"]: p["settled"] for p in body["payers"]} == {
-        "botkyrka": True, "nacka": False, "region": False}  # fmt: skip
+        "botkyrka": True,
+        "nacka": False,
+        "region": False,
+    }
     again = client.post(f"{url}/settle", json=payment, headers=people["botkyrka"])
     assert (again.status_code, len(again.get_json()["settlements"])) == (200, 1)
     for payer in ("nacka", "region"):
         last = client.post(f"{url}/settle", json=payment, headers=people[payer])
     assert (last.get_json()["status"], last.get_json()["settled_on"]) == ("settled", "2028-04-15")
     assert [(s["organisation"], s["amount"]) for s in last.get_json()["settlements"]] == [
-        ("botkyrka", "2200000.00"), ("nacka", "1650000.00"), ("region", "875000.00")]  # fmt: skip
+        ("botkyrka", "2200000.00"),
+        ("nacka", "1650000.00"),
+        ("region", "875000.00"),
+    ]
 
 
 @pytest.mark.parametrize(
@@ -98,29 +104,46 @@ def test_a_wrong_settlement_is_reversed_by_a_correcting_entry_and_both_are_kept(
     url = f"{RUNS}/{run['id']}"
     approve_all(client, people, run["id"])
     for payer in ("botkyrka", "nacka", "region"):
-        settled = client.post(f"{url}/settle", headers=people[payer],
-                              json={"settled_on": "2028-04-15", "reference": f"BG {payer}"})  # fmt: skip
+        settled = client.post(
+            f"{url}/settle",
+            headers=people[payer],
+            json={"settled_on": "2028-04-15", "reference": f"BG {payer}"},
+        )
     wrong = next(s for s in settled.get_json()["settlements"] if s["organisation"] == "nacka")
     # Another payer cannot reverse Nacka's entry; Nacka can.
     reverse = f"{url}/settlements/{wrong['id']}/reverse"
     refused = client.post(reverse, json={"reason": "x"}, headers=people["region"])
     assert refused.status_code == 404
-    reversed_ = client.post(reverse, json={"reason": "paid to the wrong account"},
-                            headers=people["nacka"]).get_json()  # fmt: skip
+    reversed_ = client.post(
+        reverse, json={"reason": "paid to the wrong account"}, headers=people["nacka"]
+    ).get_json()
     assert reversed_["status"] == "approved"
-    assert [(s["kind"], s["amount"], s["reverses"]) for s in reversed_["settlements"]
-            if s["organisation"] == "nacka"] == [
-        ("payment", "1650000.00", None), ("reversal", "-1650000.00", wrong["id"])]  # fmt: skip
+    assert [
+        (s["kind"], s["amount"], s["reverses"])
+        for s in reversed_["settlements"]
+        if s["organisation"] == "nacka"
+    ] == [("payment", "1650000.00", None), ("reversal", "-1650000.00", wrong["id"])]
     twice = client.post(reverse, json={"reason": "again"}, headers=people["nacka"])
     assert twice.status_code == 409
-    again = client.post(f"{url}/settle", headers=people["nacka"],
-                        json={"settled_on": "2028-04-20", "reference": "BG 5050-1055 rätt"})  # fmt: skip
+    again = client.post(
+        f"{url}/settle",
+        headers=people["nacka"],
+        json={"settled_on": "2028-04-20", "reference": "BG 5050-1055 rätt"},
+    )
     assert (again.get_json()["status"], again.get_json()["settled_on"]) == ("settled", "2028-04-20")
     events = client.get("/api/v1/audit/events?limit=500", headers=people["auditor"]).get_json()
-    actions = [e["action"] for e in events["events"] if e["action"] in (
-        "payment_run.settled", "payment_run.settlement_reversed", "payment_run.unsettled")]
-    assert actions == ["payment_run.settled", "payment_run.settlement_reversed",
-                       "payment_run.unsettled", "payment_run.settled"]  # fmt: skip
+    actions = [
+        e["action"]
+        for e in events["events"]
+        if e["action"]
+        in ("payment_run.settled", "payment_run.settlement_reversed", "payment_run.unsettled")
+    ]
+    assert actions == [
+        "payment_run.settled",
+        "payment_run.settlement_reversed",
+        "payment_run.unsettled",
+        "payment_run.settled",
+    ]
 
 
 def test_a_period_whose_payment_date_is_ahead_is_refused_unless_forecast(
@@ -130,13 +153,16 @@ def test_a_period_whose_payment_date_is_ahead_is_refused_unless_forecast(
     refused = client.post(RUNS, json={"period": "2027"}, headers=people["manager"])
     assert refused.status_code == 422
     assert refused.get_json()["errors"][0] == {
-        "path": "$.period", "message": "payment date 2028-03-31 is in the future"}  # fmt: skip
-    forecast = client.post(f"{BASE}/forecasts", json={"period": "2027"},
-                           headers=people["manager"])  # fmt: skip
+        "path": "$.period",
+        "message": "payment date 2028-03-31 is in the future",
+    }
+    forecast = client.post(f"{BASE}/forecasts", json={"period": "2027"}, headers=people["manager"])
     assert forecast.status_code == 201
     body = forecast.get_json()
     assert (body["made_on"], body["answer"]["periods"][0]["payers"]["botkyrka"]) == (
-        "2028-03-30", "2200000.00")
+        "2028-03-30",
+        "2200000.00",
+    )
     assert client.get(RUNS, headers=people["manager"]).get_json() == []
     monkeypatch.setitem(app.config, "TODAY", "2028-03-31")
     assert client.post(RUNS, json={"period": "2027"}, headers=people["manager"]).status_code == 201

@@ -5,8 +5,8 @@ from decimal import Decimal
 
 import pytest
 
-from outcomes.payments.drawdowns import record_drawdown
 from outcomes.payments.approvals import approve_run
+from outcomes.payments.drawdowns import record_drawdown
 from outcomes.payments.service import compute_run
 from sib.extensions import db
 from sib.problems import ServiceError
