@@ -3,8 +3,6 @@
 The rule itself is sib.policy's; this module only reads the parties from the database.
 """
 
-import json
-
 from sqlalchemy import Select, exists, select
 
 from contracts.models import Contract, ContractVersion, Organisation, Party
@@ -40,7 +38,7 @@ def _marks(organisation_id: int, contract: Contract, current: list) -> frozenset
         marks.add(policy.OWNER)
     payer_positions = [position for role, position in current if role == policy.OUTCOME_PAYER]
     if payer_positions:
-        parties = json.loads(contract.versions[-1].document).get("parties", [])
+        parties = contract.versions[-1].agreed.document.get("parties", [])
         if any(is_reporting(parties[position]) for position in payer_positions):
             marks.add(policy.REPORTING)
     return frozenset(marks)

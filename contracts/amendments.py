@@ -138,7 +138,7 @@ def propose_amendment(
         proposed_at=_now(),
     )
     db.session.add(proposal)
-    for organisation_id, roles in _asked(current, json.loads(current.document), document):
+    for organisation_id, roles in _asked(current, current.agreed.document, document):
         proposal.answers.append(
             AmendmentAnswer(organisation_id=organisation_id, affected_as=",".join(sorted(roles)))
         )
@@ -182,7 +182,7 @@ def _take_effect_if_agreed(proposal: AmendmentProposal, actor: Actor) -> None:
         return
     version = service.amend_contract(
         proposal.contract,
-        json.loads(proposal.document),
+        None,
         proposal.effective_from,
         proposal.reason,
         actor,

@@ -73,7 +73,7 @@ def import_contract(file: Path) -> None:
     """Import a terms document as a new contract."""
     text = file.read_text(encoding="utf-8")
     try:
-        contract = service.import_contract(json.loads(text), Actor.system("cli"), text=text)
+        contract = service.import_contract(None, Actor.system("cli"), text=text)
         db.session.commit()
     except (ServiceError, ValueError) as error:
         db.session.rollback()

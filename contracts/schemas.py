@@ -6,6 +6,7 @@ from marshmallow import Schema, fields, validate
 
 from contracts.amendments import is_lapsed
 from contracts.history import json_diff
+from contracts.terms.load import stored_terms
 from sib.fields import DecimalString, Money
 
 
@@ -137,4 +138,4 @@ class AmendmentProposalSchema(Schema):
 
     def changes_from_base(self, proposal):
         base = next(v for v in proposal.contract.versions if v.number == proposal.base_version)
-        return json_diff(json.loads(base.document), json.loads(proposal.document))
+        return json_diff(base.agreed.document, stored_terms(proposal.document).document)

@@ -16,7 +16,7 @@ from contracts.models import (
     Period,
     Term,
 )
-from contracts.terms.load import TermsError, load_terms
+from contracts.terms.load import TermsError, load_terms, load_terms_text
 from sib import audit
 from sib.actor import Actor
 from sib.extensions import db
@@ -33,18 +33,22 @@ class InvalidTermsError(ServiceError):
         )
 
 
-def validated(document: object) -> dict:
+def validated(document: object, text: str | None = None) -> dict:
     """Validate a terms document, turning its problems into a service error; the document
-    itself is what versions store (its typed contract is `ContractVersion.agreed`)."""
+    itself is what versions store (its typed contract is `ContractVersion.agreed`).
+
+    Given the exact text, that text is what is read (`load_terms_text`: the one reader of a
+    terms document's JSON, which also refuses a key given twice or NaN).
+    """
     try:
-        return load_terms(document).document
+        return (load_terms(document) if text is None else load_terms_text(text)).document
     except TermsError as error:
         raise InvalidTermsError(error) from error
 
 
 def import_contract(document: object, actor: Actor, *, text: str | None = None) -> Contract:
-    """Create a contract and its first version from a terms document."""
-    terms = validated(document)
+    """Create a contract and its first version from a terms document (or its exact text)."""
+    terms = validated(document, text)
     reference = terms["reference"]
     if db.session.scalar(select(Contract.id).where(Contract.reference == reference)):
         raise ConflictError(
@@ -83,7 +87,7 @@ def amend_contract(
     text: str | None = None,
 ) -> ContractVersion:
     """Add a new version to a contract; earlier versions are never changed."""
-    terms = validated(document)
+    terms = validated(document, text)
     current = contract.versions[-1]
     _check_amendment(contract, current, terms, effective_from)
     version = _add_version(contract, terms, text, effective_from, reason, actor)

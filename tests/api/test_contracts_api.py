@@ -81,6 +81,18 @@ def test_invalid_json_is_a_problem_document(client, manager_headers):
     assert response.mimetype == PROBLEM
 
 
+def test_a_key_given_twice_in_a_posted_document_is_refused(client, terms_doc, manager_headers):
+    # A JSON reader keeps one of the two titles; which one a party's reader keeps is not known,
+    # so the text itself is read (as `sib terms check` reads a file) and the key is named.
+    text = json.dumps(terms_doc)
+    text = text.replace('"title": ', '"title": "First title", "title": ', 1)
+    response = client.post("/api/v1/contracts", data=text, content_type="application/json",
+                           headers=manager_headers)  # fmt: skip
+    assert response.status_code == 422
+    assert response.get_json()["errors"][0]["path"] == "$.title"
+    assert "more than once" in response.get_json()["errors"][0]["message"]
+
+
 @pytest.fixture
 def admin_headers(auth_headers):
     """An admin's: parties propose amendments (tests/auth/test_contract_roles.py); admins amend."""
