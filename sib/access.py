@@ -12,6 +12,7 @@ from datetime import timedelta
 from flask import Flask, current_app, g, redirect, request, session, url_for
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import InstrumentedAttribute
 from werkzeug.exceptions import Forbidden
 
@@ -84,7 +85,11 @@ def _bearer_actor() -> Actor | None:
     if last is None or at - last >= LAST_USED_GRANULARITY:
         token.last_used_at = at
         # Its own commit, before the view: a view that fails still leaves the use recorded.
-        db.session.commit()
+        # Best effort: on SQLite another worker may hold the write lock; the request goes on.
+        try:
+            db.session.commit()
+        except OperationalError:
+            db.session.rollback()
     return actor
 
 
