@@ -18,6 +18,7 @@ from contracts.terms.values import (
     introduce,
     list_of,
 )
+from sib.fields import MONEY_PLACES
 
 FORMAT = "sib-terms/1"
 ORGANISATION_KINDS = (
@@ -70,13 +71,13 @@ class PartySchema(StrictSchema):
 
 class InvestorSchema(PartySchema):
     noun = "an investor party"
-    commitment = amount("a commitment", required=True)
+    commitment = amount("a commitment", required=True, places=MONEY_PLACES)
     tranche = Text(required=True)
 
 
 class OutcomePayerSchema(PartySchema):
     noun = "an outcome payer party"
-    yearly_cap = amount("a yearly cap")
+    yearly_cap = amount("a yearly cap", places=MONEY_PLACES)
 
 
 PARTY_ROLES = {

@@ -7,6 +7,8 @@ from decimal import Decimal
 
 from marshmallow import RAISE, Schema, ValidationError, fields, pre_load
 
+from sib.fields import decimal_problem
+
 # A decimal as the format writes it: digits, an optional minus sign and decimal point; no
 # exponent, spaces or thousands separators, so every reader sees the same number.
 DECIMAL_TEXT = re.compile(r"-?[0-9]+(\.[0-9]+)?")
@@ -40,10 +42,15 @@ def _number_as_text(value: int | float) -> str:
 class DecimalText(fields.Field):
     """A decimal written as a JSON string; `noun` names what it is in messages."""
 
-    def __init__(self, noun: str = "amounts", *, negative: str | None = None, **kwargs):
+    def __init__(
+        self, noun: str = "amounts", *, negative: str | None = None, places: int = 60, **kwargs
+    ):
         super().__init__(**kwargs)
         self.noun = noun
         self.negative = negative  # the sentence for a value below zero; None allows it
+        #: digits after the point kept exactly where the value is stored (a money column keeps
+        #: 6); elsewhere TERMS.md sets no limit, and the engine works with 60 significant digits
+        self.places = places
 
     def _deserialize(self, value, attr, data, **kwargs) -> Decimal:
         if isinstance(value, int | float) and not isinstance(value, bool):
@@ -58,6 +65,8 @@ class DecimalText(fields.Field):
             )
         if self.negative is not None and number < 0:
             raise ValidationError(self.negative)
+        if problem := decimal_problem(number, places=self.places):
+            raise ValidationError(f"{value} {problem}")
         return number
 
 

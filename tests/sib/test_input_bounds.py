@@ -195,10 +195,6 @@ def test_without_a_token_the_answer_is_401_not_the_bound(client, demo_contract):
     assert response.status_code == 401
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="contracts/terms/values.py DecimalText must call sib.fields.decimal_problem (issue 9)",
-)
 @pytest.mark.parametrize("amount", ["9" * 60, "9" * 23, "0." + "1" * 40])
 def test_an_amount_in_a_terms_document_beyond_exact_decimals_is_422(client, admin, amount):
     from pathlib import Path
