@@ -28,6 +28,8 @@ sys.path.insert(0, str(ROOT))
 REF = "BOT-NAC-2027"
 PASSWORD = "bench-password-123"  # noqa: S105 - a throwaway database's demo users
 TARGET_MS = 100
+#: the business day of the seeded story: after 2027's payment date (2028-03-31)
+TODAY = date(2028, 6, 1)
 
 
 def seed(database_url: str):
@@ -40,6 +42,8 @@ def seed(database_url: str):
     class BenchConfig(Config):
         SQLALCHEMY_DATABASE_URI = database_url
         WTF_CSRF_ENABLED = False
+        TODAY = "2028-06-01"
+        LOG_LEVEL = "WARNING"  # no request log lines between the results
 
     app = create_app(BenchConfig)
     with app.app_context():
@@ -55,6 +59,8 @@ def seed(database_url: str):
 def _fill(app) -> None:
     from outcomes.demo import seed_demo_contract, seed_demo_drawdowns
     from outcomes.payments import service as runs
+    from outcomes.payments.approvals import approve_run
+    from outcomes.payments.settlements import settle_run
     from outcomes.submissions import service as submissions
     from outcomes.submissions.settings import settings_from
     from outcomes.workbook.template import template_bytes
@@ -70,10 +76,10 @@ def _fill(app) -> None:
     submission, _ = submissions.ingest_file(contract, "2027.xlsx", _filled(template), actor,
                                             settings=settings_from(app.config))  # fmt: skip
     submissions.verify_submission(submission, actor, "bench")
-    run, _ = runs.compute_run(contract, "2027", actor)
+    run, _ = runs.compute_run(contract, "2027", actor, today=TODAY)
     for payer in list(run.payers):
-        runs.approve_run(run, payer.organisation_id, actor)
-    runs.settle_run(run, date(2028, 4, 30), "BENCH-1", actor)
+        run = approve_run(run, payer.organisation_id, actor)
+    settle_run(run, date(2028, 4, 30), "BENCH-1", actor, today=TODAY)
     db.session.commit()
 
 
@@ -96,8 +102,8 @@ def _filled(template: bytes) -> bytes:
 PAGES = [
     ("start", "finance@botkyrka.example", "/"),
     ("contract", "finance@botkyrka.example", f"/c/{REF}"),
-    ("upload", "finance@botkyrka.example", f"/c/{REF}/upload"),
-    ("submission", "finance@botkyrka.example", f"/c/{REF}/submissions/1"),
+    ("upload", "finance@framsteg.example", f"/c/{REF}/upload"),
+    ("submission", "finance@framsteg.example", f"/c/{REF}/submissions/1"),
     ("verify queue", "evaluator@evaluator.example", f"/c/{REF}/verify"),
     ("verify one", "evaluator@evaluator.example", f"/c/{REF}/verify/1"),
     ("payment runs", "manager@utfall.example", f"/c/{REF}/runs"),

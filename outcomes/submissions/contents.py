@@ -19,24 +19,16 @@ def submission_contents(submission: Submission) -> dict:
     ).all()
     key = (ParticipantRecord.metric, ParticipantRecord.period, ParticipantRecord.area)
     counts = db.session.execute(
-        select(*key, func.count(), func.min(ParticipantRecord.achieved_on),
-               func.max(ParticipantRecord.achieved_on))
+        select(*key, func.count())
         .where(ParticipantRecord.submission_id == submission.id)
         .group_by(*key)
         .order_by(*key)
-    ).all()  # fmt: skip
+    ).all()
     return {
         "submission": submission,
         "values": values,
         "participants": [
-            {
-                "metric": metric,
-                "period": period,
-                "area": area,
-                "count": count,
-                "first_achieved_on": first,
-                "last_achieved_on": last,
-            }
-            for metric, period, area, count, first, last in counts
+            {"metric": metric, "period": period, "area": area, "count": count}
+            for metric, period, area, count in counts
         ],  # fmt: skip
     }

@@ -109,8 +109,6 @@ class ParticipantCountSchema(Schema):
     period = fields.String()
     area = fields.String()
     count = fields.Integer(metadata={"description": "Participant rows; never who they are"})
-    first_achieved_on = fields.Date()
-    last_achieved_on = fields.Date()
 
 
 class SubmissionContentsSchema(Schema):

@@ -58,6 +58,12 @@ def _mask_properties(book: Workbook) -> int:
     # Custom properties are free text of any kind; none is needed to show a problem.
     masked += len(book.custom_doc_props.props)
     book.custom_doc_props.props = []
+    # A number format may quote text; one quoting an identity number becomes General (a
+    # masked code could be one Excel refuses). Cells refer to formats by position, kept here.
+    for index, code in enumerate(book._number_formats):
+        if count_in(code):
+            list.__setitem__(book._number_formats, index, "General")
+            masked += 1
     return masked
 
 

@@ -60,7 +60,8 @@ def parse_workbook(
     """Check the file, then read and validate both data sheets, collecting every problem.
 
     Raises a `WorkbookError` subclass (with an HTTP `status`) when the file itself is refused:
-    too large, not an .xlsx, encrypted, damaged, a zip bomb, or too many rows in a sheet.
+    too large, not an .xlsx, encrypted, damaged, a zip bomb, too many rows in a sheet, or a
+    sheet reaching (or declaring that it reaches) past the rows and columns allowed.
     """
     if len(pseudonym_key) < MIN_KEY_BYTES:
         raise ValueError(f"The pseudonym key must be at least {MIN_KEY_BYTES} bytes long.")

@@ -62,3 +62,13 @@ def test_every_field_is_reached_by_keyboard_and_has_a_label(open_page, live_serv
     assert unlabelled == []
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.textContent") in ("Skip to content",)
+
+
+def test_a_statement_prints_without_navigation_or_forms(open_page, live_server, tmp_path):
+    page = open_page("investor", "en")
+    page.goto(f"{live_server}/c/{REFERENCE}/investors/malar_fund")
+    page.emulate_media(media="print")
+    assert not page.locator("header.top").is_visible()
+    assert not page.locator("main form").first.is_visible()
+    assert page.get_by_role("heading", name="Cash flows").is_visible()
+    page.pdf(path=str(tmp_path / "investor-statement.pdf"))

@@ -33,10 +33,8 @@ def test_the_evaluator_sees_a_submissions_figures_before_verifying(
          "source_row": 3},
     ]  # fmt: skip
     assert body["participants"] == [
-        {"metric": "EMP6", "period": "2027", "area": "Alby", "count": 2,
-         "first_achieved_on": "2027-10-02", "last_achieved_on": "2027-11-15"},
-        {"metric": "EMP6", "period": "2027", "area": "Fittja", "count": 1,
-         "first_achieved_on": "2027-03-01", "last_achieved_on": "2027-03-01"},
+        {"metric": "EMP6", "period": "2027", "area": "Alby", "count": 2},
+        {"metric": "EMP6", "period": "2027", "area": "Fittja", "count": 1},
     ]  # fmt: skip
 
 

@@ -73,6 +73,21 @@ def test_the_document_properties_lose_their_identity_numbers(make_workbook, pars
     assert (book.properties.title, book.properties.subject) == ("Uppföljning ***", "***")
 
 
+def test_a_number_format_quoting_an_identity_number_becomes_general(make_workbook, parse):
+    def edit(book):
+        book["Values"]["D2"].number_format = '0" (pnr 811218-9876)"'
+
+    out = copy_of(make_workbook, parse, edit)
+
+    assert load_workbook(io.BytesIO(out))["Values"]["D2"].number_format == "General"
+    assert b"811218" not in archive_bytes(out)
+
+
+def archive_bytes(data: bytes) -> bytes:
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return b"".join(archive.read(n) for n in archive.namelist())
+
+
 def test_past_the_cell_limit_only_the_errors_sheet_is_made(make_workbook, parse):
     data = make_workbook([BAD])
     parsed = parse(data)
