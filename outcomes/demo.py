@@ -9,6 +9,7 @@ import click
 from sqlalchemy import select
 
 from contracts import service
+from contracts.terms.load import load_terms_text
 from outcomes.payments.drawdowns import record_drawdown
 from outcomes.payments.models import Drawdown
 from sib.actor import Actor
@@ -65,12 +66,12 @@ def _print_tokens(logins, *, revoked: bool) -> None:
 def seed_demo_contract():
     """The demo contract, imported from examples/ unless it is there already."""
     text = DEMO_TERMS.read_text(encoding="utf-8")
-    reference = json.loads(text)["reference"]
+    reference = load_terms_text(text).reference
     try:
         contract = service.contract_by_reference(reference)
         click.echo(f"Demo contract {reference} is already there.")
     except NotFoundError:
-        contract = service.import_contract(json.loads(text), Actor.system("demo"), text=text)
+        contract = service.import_contract(None, Actor.system("demo"), text=text)
         click.echo(f"Seeded demo contract {reference}.")
     return contract
 

@@ -1,7 +1,5 @@
 """Proposed amendments: what would change in the terms, who must accept, and my answer."""
 
-import json
-
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -10,6 +8,7 @@ from contracts import amendments
 from contracts.access import visible_contract
 from contracts.history import json_diff
 from contracts.models import AmendmentProposal
+from contracts.terms.load import stored_terms
 from sib.access import current_actor, guard
 from sib.extensions import db
 from sib.problems import ServiceError
@@ -23,7 +22,7 @@ def show(reference, amendment_id):
     contract = visible_contract(reference)
     proposal = amendments.proposal_of(contract, amendment_id)
     base = next(v for v in contract.versions if v.number == proposal.base_version)
-    changes = json_diff(json.loads(base.document), json.loads(proposal.document))
+    changes = json_diff(base.agreed.document, stored_terms(proposal.document).document)
     mine = next((a for a in proposal.answers
                  if a.organisation_id == current_actor().organisation_id), None)  # fmt: skip
     return render_template("web/amendment.html", contract=contract, proposal=proposal,

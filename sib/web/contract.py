@@ -1,6 +1,5 @@
 """The contract page: parties and roles, each term in plain words, charts per metric, versions."""
 
-import json
 from decimal import Decimal
 
 from flask import Blueprint, render_template
@@ -23,7 +22,7 @@ blueprint = Blueprint("web_contract", __name__, url_prefix="/c")
 def show(reference):
     contract = visible_contract(reference)
     version = contract.versions[-1]
-    terms = json.loads(version.document)
+    terms = version.agreed.document
     metrics = {m["code"]: m for m in terms.get("metrics", [])}
     currency = contract.currency
 
