@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime
 from outcomes.payments.inputs import period_of
 from outcomes.payments.models import PaymentRun, RunPayer, RunSettlement
 from outcomes.payments.service import locked, require_status
+from outcomes.workbook.identity import mask_text
 from sib import audit
 from sib.actor import Actor
 from sib.extensions import db
@@ -55,14 +56,15 @@ def settle_run(
     _check_date(run, settled_on, today)
     for obligation in (o for o in mine if is_open(run, o)):
         entry = RunSettlement(
-            obligation=obligation, kind="payment", settled_on=settled_on, reference=reference,
+            obligation=obligation, kind="payment", settled_on=settled_on,
+            reference=mask_text(reference),
             amount=obligation.amount, created_by=actor.label, created_at=now,
         )  # fmt: skip
         run.settlements.append(entry)
         db.session.flush()
         _record("payment_run.obligation_settled", run, actor, entry)
     if not any(is_open(run, o) for o in run.payers):
-        _mark_settled(run, settled_on, reference, actor)
+        _mark_settled(run, settled_on, mask_text(reference), actor)
     db.session.flush()
     return run
 
@@ -118,8 +120,8 @@ def reverse_settlement(
         raise ConflictError(f"Settlement {settlement_id} is a reversal or was reversed already.")
     reversal = RunSettlement(
         obligation=entry.obligation, kind="reversal", settled_on=entry.settled_on,
-        reference=reason, reverses_id=entry.id, amount=-entry.amount, created_by=actor.label,
-        created_at=now,
+        reference=mask_text(reason), reverses_id=entry.id, amount=-entry.amount,
+        created_by=actor.label, created_at=now,
     )  # fmt: skip
     run.settlements.append(reversal)
     db.session.flush()

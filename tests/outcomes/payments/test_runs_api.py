@@ -211,3 +211,14 @@ def test_the_cli_computes_a_run_once(runner, figures, drawn):
     assert "unchanged" in second.output
     wrong = runner.invoke(args=["runs", "compute", "BOT-NAC-2027", "1999"])
     assert wrong.exit_code == 1
+
+
+def test_an_identity_number_typed_into_a_payment_reference_is_not_kept(
+    client, people, figures, drawn
+):
+    run = compute(client, people)
+    approve_all(client, people, run["id"])
+    payment = {"settled_on": "2028-04-15", "reference": "BG 5050-1055 för 19811218-9876"}
+    body = client.post(f"{RUNS}/{run['id']}/settle", json=payment, headers=people["nacka"])
+    assert "19811218-9876" not in body.get_data(as_text=True)
+    assert body.get_json()["settlements"][0]["reference"].startswith("BG 5050-1055 för ")
