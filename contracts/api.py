@@ -19,6 +19,7 @@ from contracts.schemas import (
     ContractSummarySchema,
     VersionSchema,
 )
+from sib import openapi
 from sib.access import current_actor, guard
 from sib.extensions import db
 from sib.problems import ServiceError
@@ -27,17 +28,12 @@ blp = Blueprint(
     "contracts", __name__, url_prefix="/api/v1/contracts", description="Contracts and their terms"
 )
 
-TERMS_BODY = {
-    "required": True,
-    "content": {
-        "application/json": {
-            "schema": {
-                "type": "object",
-                "description": "A terms document (sib-terms/1), see docs/terms.md",
-            }
-        }
-    },
-}
+#: documentation of the bodies no marshmallow schema describes (the engine validates them)
+TERMS_BODY = openapi.TERMS_BODY
+TERMS_DOC = openapi.json_response_doc({"$ref": "#/components/schemas/TermsDocument"})
+ANSWER_DOC = openapi.json_response_doc(
+    {"type": "object", "description": "The engine's answer (docs/terms.md)"}
+)
 
 
 def contract_view(contract, version) -> dict:
@@ -205,6 +201,7 @@ class CurrentTerms(MethodView):
     @guard("contract.read")
     @blp.arguments(AsOfSchema, location="query")
     @blp.response(200, description="The terms document exactly as imported")
+    @blp.doc(**TERMS_DOC)
     def get(self, args, reference):
         """Export the terms document in force today, or on `as_of`."""
         contract = visible_contract(reference)
@@ -215,6 +212,7 @@ class CurrentTerms(MethodView):
 class VersionTerms(MethodView):
     @guard("contract.read")
     @blp.response(200, description="The terms document exactly as imported")
+    @blp.doc(**TERMS_DOC)
     def get(self, reference, number):
         """Export the terms document of one version."""
         contract = visible_contract(reference)
@@ -229,13 +227,7 @@ def _terms_response(version) -> Response:
 class Simulate(MethodView):
     @guard("contract.simulate")
     @blp.arguments(AsOfSchema, location="query")
-    @blp.doc(
-        requestBody={
-            "required": True,
-            "content": {"application/json": {"schema": {"type": "object"}}},
-            "description": "An outcome values document (TERMS.md, Outcome values)",
-        }
-    )
+    @blp.doc(requestBody=openapi.OUTCOME_VALUES_BODY, **ANSWER_DOC)
     @blp.response(200, description="The engine's answer; nothing is stored")
     def post(self, args, reference):
         """Run the payment engine on posted outcome values; nothing is stored."""

@@ -6,7 +6,7 @@ from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
 
 from sib.dbtypes import compare_type
-from sib.problems import ProblemApi
+from sib.openapi import DocumentedApi
 
 # Named constraints let Alembic alter and drop them, on SQLite in batch mode too.
 NAMING_CONVENTION = {
@@ -24,4 +24,4 @@ class Base(DeclarativeBase):
 
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate(render_as_batch=True, compare_type=compare_type)
-api = ProblemApi()
+api = DocumentedApi()

@@ -5,23 +5,47 @@ from http import HTTPStatus
 
 from flask import Response, json
 from flask_smorest import Api
-from marshmallow import Schema, fields
+from marshmallow import INCLUDE, Schema, fields
 from werkzeug.exceptions import HTTPException
 
 PROBLEM_TYPE = "application/problem+json"
 
 
 class FieldProblemSchema(Schema):
-    path = fields.String(metadata={"description": "JSON path or location of the field"})
-    message = fields.String()
+    """One field's problem (documentation only: problem bodies are built by problem_response).
+
+    A workbook's problems (an outcome upload's 422) also name their sheet, row, column and value.
+    """
+
+    class Meta:
+        unknown = INCLUDE
+
+    path = fields.String(
+        required=True,
+        metadata={"description": "JSON path or location of the field", "example": "$.period"},
+    )
+    message = fields.String(required=True)
+    sheet = fields.String(allow_none=True, metadata={"description": "a workbook's sheet"})
+    row = fields.Raw(allow_none=True, metadata={"description": "the row in that sheet"})
+    column = fields.Raw(allow_none=True, metadata={"description": "the column in that sheet"})
+    value = fields.Raw(allow_none=True, metadata={"description": "the value as found"})
 
 
 class ProblemSchema(Schema):
-    type = fields.String(metadata={"example": "about:blank"})
-    title = fields.String()
-    status = fields.Integer()
-    detail = fields.String()
-    errors = fields.List(fields.Nested(FieldProblemSchema))
+    """An RFC 9457 problem document; documented open, as RFC 9457 allows extension members."""
+
+    class Meta:
+        unknown = INCLUDE
+
+    type = fields.String(required=True, metadata={"example": "about:blank"})
+    title = fields.String(required=True, metadata={"example": "Not Found"})
+    status = fields.Integer(required=True, metadata={"example": 404})
+    detail = fields.String(metadata={"description": "What went wrong, for a person"})
+    instance = fields.String(metadata={"description": "The request it is about, if given"})
+    errors = fields.List(
+        fields.Nested(FieldProblemSchema),
+        metadata={"description": "Every invalid field at once, each with its path"},
+    )
 
 
 class ServiceError(Exception):

@@ -22,6 +22,7 @@ from outcomes.inbox.files import (
 )
 from outcomes.inbox.folders import load_folders, uploader_for
 from outcomes.jobs import active_contracts
+from outcomes.submissions.ingest import AmendedMeanwhileError
 from outcomes.submissions.service import errors_workbook_of, ingest_file
 from outcomes.submissions.settings import IngestSettings
 from outcomes.workbook.limits import FileTooLargeError, WorkbookError
@@ -117,6 +118,13 @@ class InboxScan:
             submission, created = ingest_file(contract, masked(path.name), data, uploader,
                                               source="inbox", settings=self.settings)  # fmt: skip
             db.session.commit()
+        except AmendedMeanwhileError as error:
+            # The contract was amended twice while the file was read: nothing was stored, and
+            # the file stays for the next scan to read against the terms then in force.
+            db.session.rollback()
+            logger.warning("inbox %s: %s left for the next scan: %s", contract.reference,
+                           masked(path.name), error.detail)  # fmt: skip
+            return "waiting"
         except WorkbookError as error:
             # A refused file stored nothing; the commit only passes the lease's fence, so that
             # an instance that lost the lease leaves the file to the new holder.

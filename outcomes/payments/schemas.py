@@ -23,7 +23,9 @@ class DrawdownSchema(Schema):
 
 
 class RunRequestSchema(Schema):
-    period = fields.String(required=True, metadata={"description": "the period label to settle"})
+    period = fields.String(
+        required=True, metadata={"description": "the period label to settle", "example": "2027"}
+    )
 
 
 class ForecastSchema(Schema):

@@ -26,11 +26,18 @@ from sib.today import today
 from sib.xlsx import XLSX_MIMETYPE
 
 blp = Blueprint("statements", __name__, url_prefix="/api/v1", description="Statements")
+XLSX_CONTENT = {XLSX_MIMETYPE: {"schema": {"type": "string", "format": "binary"}}}
 XLSX_DOC = {
     "responses": {
-        "200": {"content": {XLSX_MIMETYPE: {"schema": {"type": "string", "format": "binary"}}}}
+        "200": {"description": "The statement as an Excel workbook", "content": XLSX_CONTENT}
     }
 }
+
+
+def json_or_xlsx_doc(schema) -> dict:
+    """The statement as JSON, or as a workbook when the Accept header asks for one."""
+    content = {"application/json": {"schema": schema}, **XLSX_CONTENT}
+    return {"responses": {"200": {"description": "The statement", "content": content}}}
 
 
 def _organisation_and_contract(slug: str, reference: str):
@@ -94,7 +101,7 @@ class InvestorStatement(MethodView):
     @guard("statement.investor.read")
     @blp.arguments(InvestorQuerySchema, location="query")
     @blp.response(200, InvestorStatementSchema)
-    @blp.doc(**XLSX_DOC)
+    @blp.doc(**json_or_xlsx_doc(InvestorStatementSchema))
     def get(self, args, slug):
         """An investor's statement on a contract (JSON, or Excel with that Accept header)."""
         return _investor(slug, args, suffix=False)
@@ -115,7 +122,7 @@ class PayerStatement(MethodView):
     @guard("statement.payer.read")
     @blp.arguments(PayerQuerySchema, location="query")
     @blp.response(200, PayerStatementSchema)
-    @blp.doc(**XLSX_DOC)
+    @blp.doc(**json_or_xlsx_doc(PayerStatementSchema))
     def get(self, args, slug):
         """A payer's statement: owed per period and per year against its cap, and what may come."""
         return _payer(slug, args, suffix=False)

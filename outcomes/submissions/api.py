@@ -85,8 +85,12 @@ class Submissions(MethodView):
     @blp.alt_response(422, description="The file has problems: each one listed (problem+json)")
     @blp.alt_response(413, description="The file, its archive or a sheet exceeds the limits")
     @blp.alt_response(415, description="Not an .xlsx workbook; the message says what to send")
+    @blp.alt_response(409, description="The contract was amended twice while the file was read")
     def post(self, files, reference):
-        """Upload one .xlsx workbook of outcome data."""
+        """Upload one .xlsx workbook of outcome data.
+
+        The file is read with no database transaction open; storing it is one short transaction.
+        """
         contract = visible_contract(reference)
         upload = files["file"]
         name = base_name(upload.filename)

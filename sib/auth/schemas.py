@@ -54,10 +54,17 @@ class TokenSchema(Schema):
 
 
 class NewTokenSchema(Schema):
-    name = fields.String(load_default="api", validate=validate.Length(min=1, max=200))
+    name = fields.String(
+        load_default="api",
+        validate=validate.Length(min=1, max=200),
+        metadata={"example": "payment-export"},
+    )
     days = fields.Integer(
         validate=validate.Range(min=1, max=3650),
-        metadata={"description": "Days the token lives; the service default when left out"},
+        metadata={
+            "description": "Days the token lives; the service default when left out",
+            "example": 90,
+        },
     )
 
 

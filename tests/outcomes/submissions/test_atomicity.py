@@ -3,7 +3,7 @@
 import pytest
 from sqlalchemy import func, select
 
-from outcomes.submissions import service
+from outcomes.submissions import ingest, service, storage
 from outcomes.submissions.models import OutcomeRecord, ParticipantRecord, Submission
 from outcomes.submissions.settings import settings_from
 from outcomes.workbook.limits import WorkbookError
@@ -24,7 +24,7 @@ class CrashError(RuntimeError):
 
 def crash_on_second_insert(monkeypatch):
     # The Values rows go in, then the Participants rows fail.
-    real, calls = service.insert_rows, []
+    real, calls = storage.insert_rows, []
 
     def insert_then_crash(model, rows, stored=bool):
         calls.append(model)
@@ -32,21 +32,21 @@ def crash_on_second_insert(monkeypatch):
             raise CrashError("disk full")
         return real(model, rows, stored)
 
-    monkeypatch.setattr(service, "insert_rows", insert_then_crash)
+    monkeypatch.setattr(storage, "insert_rows", insert_then_crash)
 
 
 def crash_in_the_audit_entry(monkeypatch):
     def crash(*args, **kwargs):
         raise CrashError("audit log unavailable")
 
-    monkeypatch.setattr(service.audit, "record", crash)
+    monkeypatch.setattr(ingest.audit, "record", crash)
 
 
 def crash_after_the_submission_row(monkeypatch):
     def crash(*args, **kwargs):
         raise CrashError("killed")
 
-    monkeypatch.setattr(service, "_store_rows", crash)
+    monkeypatch.setattr(ingest, "store_rows", crash)
 
 
 @pytest.mark.parametrize(

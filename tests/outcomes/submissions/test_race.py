@@ -6,7 +6,7 @@ import threading
 import pytest
 from sqlalchemy import func, select
 
-from outcomes.submissions import service
+from outcomes.submissions import ingest
 from outcomes.submissions.models import OutcomeRecord, Submission
 from sib.audit import AuditEvent
 from sib.extensions import db
@@ -17,24 +17,25 @@ def test_two_uploads_of_the_same_file_racing_store_it_once(app, monkeypatch, goo
     if db.engine.dialect.name != "postgresql":
         pytest.skip("needs PostgreSQL: SQLite serialises writers, so there is no race to lose")
     both_looked = threading.Barrier(2)
-    real_lookup, waited = service.submission_by_digest, threading.local()
+    real_lookup, looks = ingest.submission_by_digest, threading.local()
 
     def look_then_wait(*args, **kwargs):
-        # Both uploads have looked for the file and found nothing before either stores it.
+        # Both uploads have looked for the file again, just before storing it, and found
+        # nothing before either stores it (the first look is the one before the parse).
         found = real_lookup(*args, **kwargs)
-        if found is None and not getattr(waited, "done", False):
-            waited.done = True
+        looks.count = getattr(looks, "count", 0) + 1
+        if found is None and looks.count == 2:
             both_looked.wait(timeout=20)
         return found
 
-    monkeypatch.setattr(service, "submission_by_digest", look_then_wait)
-    real_claim, claims = service._claim, []
+    monkeypatch.setattr(ingest, "submission_by_digest", look_then_wait)
+    real_claim, claims = ingest._claim, []
 
     def claim(*args):
         claims.append(real_claim(*args))
         return claims[-1]
 
-    monkeypatch.setattr(service, "_claim", claim)
+    monkeypatch.setattr(ingest, "_claim", claim)
     answers = []
 
     def send():
