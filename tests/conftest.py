@@ -22,6 +22,21 @@ def app():
     return app
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _cheap_password_hashes():
+    """argon2id at the cost of one pass over 1 MiB: production's cost (3 passes over 64 MiB)
+    is there to slow attackers, and would make every seeded demo user cost the suite seconds.
+    The hashes are still argon2id, and a login still makes exactly one check."""
+    from argon2 import PasswordHasher
+
+    from sib.auth import passwords
+
+    real = passwords._hasher
+    passwords._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    yield
+    passwords._hasher = real
+
+
 @pytest.fixture(autouse=True)
 def _clean_database(request, app):
     if "app" not in request.fixturenames and not _uses_app(request):

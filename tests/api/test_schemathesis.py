@@ -34,7 +34,7 @@ CHECKS = [
 ]
 #: operations not run, each with why (none so far)
 EXCLUDED: dict[str, str] = {}
-#: path and query values that exist in the demo data
+#: path and query values that exist in the demo data (the seeded run's and forecast's ids too)
 REAL = {"reference": "BOT-NAC-2027", "contract": "BOT-NAC-2027", "number": 1}
 #: an organisation with a statement of that kind on the demo contract
 SLUGS = {"investors": "malar_fund", "payers": "botkyrka"}
@@ -60,7 +60,10 @@ FIGURES = {
 
 @pytest.fixture
 def demo_api(app, client, make_user, make_token, monkeypatch):
-    """The demo contract, its drawdowns, a payment run and a forecast; an admin's token."""
+    """The demo contract, its drawdowns, a payment run and a forecast seeded.
+
+    Returns an admin's headers and the values that name seeded records.
+    """
     from outcomes.demo import seed_demo_contract, seed_demo_drawdowns
 
     contract = seed_demo_contract()
@@ -74,15 +77,15 @@ def demo_api(app, client, make_user, make_token, monkeypatch):
     run = client.post(f"{base}/payment-runs", json={"period": "2027"}, headers=manager)
     forecast = client.post(f"{base}/forecasts", json={"period": "2028"}, headers=manager)
     assert (run.status_code, forecast.status_code) == (201, 201), (run.json, forecast.json)
-    REAL.update(run_id=run.json["id"], forecast_id=forecast.json["id"])
-    return {"Authorization": f"Bearer {make_token(make_user('admin', 'utfall'))}"}
+    real = {**REAL, "run_id": run.json["id"], "forecast_id": forecast.json["id"]}
+    return {"Authorization": f"Bearer {make_token(make_user('admin', 'utfall'))}"}, real
 
 
-def _use_real_values(case) -> None:
+def _use_real_values(case, real: dict) -> None:
     for parameters in (case.path_parameters, case.query):
         if parameters is None:
             continue
-        for name, value in REAL.items():
+        for name, value in real.items():
             if name in parameters:
                 parameters[name] = value
         if "slug" in parameters:
@@ -100,7 +103,7 @@ def _listed_statuses(app) -> dict[tuple[str, str], set[str]]:
     }
 
 
-def _check(operation, headers, mode, listed) -> list[str]:
+def _check(operation, demo, mode, listed) -> list[str]:
     """Run one operation's examples; the failures, described (never raised: no shrinking)."""
     failures = []
 
@@ -114,8 +117,9 @@ def _check(operation, headers, mode, listed) -> list[str]:
         suppress_health_check=list(HealthCheck),
     )
     def run(case, real):
+        headers, values = demo
         if real:
-            _use_real_values(case)
+            _use_real_values(case, values)
         try:
             response = case.call_and_validate(headers=headers, checks=CHECKS)
             if str(response.status_code) not in listed[(operation.method.upper(), operation.path)]:

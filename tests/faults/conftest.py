@@ -29,13 +29,18 @@ FIGURES_2027 = [("SAFE", "2027", None, 56, None), ("SAFE_CG", "2027", None, 52, 
                 ("ABSENCE", "2027", None, 8, None)]  # fmt: skip
 
 
-@pytest.fixture(autouse=True)
-def _postgres_only(app):
-    if db.engine.dialect.name != "postgresql":
+def require_postgres(app) -> None:
+    """Skip on SQLite, saying why (module fixtures call it too, before any slow setup)."""
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
         pytest.skip(
             "fault tests need PostgreSQL (TEST_DATABASE_URL=postgresql+psycopg://...): they "
             "watch pg_stat_activity and hold advisory and row locks from outside the process"
         )
+
+
+@pytest.fixture(autouse=True)
+def _postgres_only(app):
+    require_postgres(app)
 
 
 def demo_terms() -> dict:
@@ -100,11 +105,10 @@ def env(app, tmp_path):
 WORKERS = 4
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def server(app, tmp_path_factory):
     """gunicorn (gunicorn.conf.py) with WORKERS workers on 127.0.0.1: (master process, port)."""
-    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
-        pytest.skip("fault tests need PostgreSQL (TEST_DATABASE_URL)")
+    require_postgres(app)
     folder = tmp_path_factory.mktemp("gunicorn")
     environment = processes.process_env(app.config, folder)
     with pytest.MonkeyPatch.context() as patch:

@@ -17,7 +17,7 @@ from outcomes.workbook.template import template_bytes
 from sib.audit import AuditEvent, verify_chain
 from sib.extensions import db
 from tests.faults import processes
-from tests.faults.conftest import REFERENCE, demo_terms
+from tests.faults.conftest import REFERENCE, demo_terms, require_postgres
 
 pytestmark = pytest.mark.postgres
 #: participant rows of the workbook (one sheet; about 2 s to ingest on PostgreSQL)
@@ -26,8 +26,9 @@ YEARS = (2027, 2028, 2029, 2030)
 
 
 @pytest.fixture(scope="module")
-def big_file(tmp_path_factory):
+def big_file(app, tmp_path_factory):
     """The demo contract's template with ROWS participant rows, written by openpyxl write-only."""
+    require_postgres(app)
     template = openpyxl.load_workbook(
         io.BytesIO(template_bytes(catalogue_from_terms(demo_terms()))), read_only=True
     )

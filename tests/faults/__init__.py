@@ -1,0 +1,1 @@
+"""Fault tests on PostgreSQL: processes killed mid-transaction, requests racing."""
