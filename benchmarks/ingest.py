@@ -154,20 +154,20 @@ def measure_openpyxl(path: Path) -> dict:
 
 def measure_ingest(path: Path, database_url: str) -> dict:
     app, contract_id = _bench_app(database_url)
-    from outcomes.submissions import service
+    from outcomes.submissions import ingest
     from outcomes.submissions.service import ingest_file
     from outcomes.submissions.settings import settings_from
     from sib.actor import Actor
     from sib.extensions import db
 
     store_started = []
-    real_store = service._store_rows
+    real_store = ingest.store_rows
 
     def timed_store(*args, **kwargs):
         store_started.append(time.perf_counter())
         return real_store(*args, **kwargs)
 
-    service._store_rows = timed_store
+    ingest.store_rows = timed_store
     with app.app_context():
         from contracts.models import Contract
 

@@ -120,9 +120,16 @@ def worker_of(master: subprocess.Popen, backend: dict) -> int:
             fields = line.split()
             if int(fields[1].rsplit(":", 1)[1], 16) == backend["client_port"]:
                 sockets.add(f"socket:[{fields[9]}]")
-    children = Path(f"/proc/{master.pid}/task/{master.pid}/children").read_text().split()
-    (worker,) = [int(pid) for pid in children if sockets & _open_files(int(pid))]
+    (worker,) = [pid for pid in workers(master) if sockets & _open_files(pid)]
     return worker
+
+
+def workers(master: subprocess.Popen) -> list[int]:
+    """The process ids of gunicorn's workers (the master's children)."""
+    return [
+        int(pid)
+        for pid in Path(f"/proc/{master.pid}/task/{master.pid}/children").read_text().split()
+    ]
 
 
 def _open_files(pid: int) -> set[str]:

@@ -1,7 +1,7 @@
 """A gunicorn worker SIGKILLed in the middle of `POST .../approve`: waiting for the run's lock,
 with a payer's approval written but not audited, and with the last approval (the run turning
-approved) written but not audited. Nothing of it stays, the chain verifies, the master starts a
-new worker, and the same request then succeeds."""
+approved) written but not audited. Nothing of it stays, the chain verifies, the master replaces
+the worker, and the same request then succeeds."""
 
 import http.client
 import json
@@ -16,8 +16,7 @@ from outcomes.payments.service import compute_committed
 from sib.audit import AuditEvent, verify_chain
 from sib.extensions import db
 from tests.faults import processes
-from tests.faults.conftest import BASE, SYSTEM
-from tests.ops.served import is_healthy
+from tests.faults.conftest import BASE, SYSTEM, WORKERS
 from tests.outcomes.payments.conftest import LATER
 
 pytestmark = pytest.mark.postgres
@@ -54,7 +53,7 @@ def events(action: str) -> int:
 
 
 def approvals(run_id: int) -> list[str]:
-    """The payers that approved the run, and its status."""
+    """The payers that have approved the run."""
     db.session.rollback()
     approved = db.session.scalars(select(RunPayer).where(
         RunPayer.run_id == run_id, RunPayer.approved_at.is_not(None)))  # fmt: skip
@@ -89,7 +88,8 @@ def test_an_approval_whose_worker_is_killed_leaves_nothing_and_succeeds_when_sen
         assert isinstance(request.answer, OSError | http.client.HTTPException), request.answer
         assert processes.changed(before, processes.snapshot()) == [], point
         assert verify_chain()["ok"] is True, point
-        processes.eventually(lambda: is_healthy(port), "a new worker answers")
+        processes.eventually(lambda: len(processes.workers(master)) == WORKERS,
+                             "the master replaces the killed worker")  # fmt: skip
 
     kill_in_flight("botkyrka", processes.row_held("payment_runs", run_id), "locking the run")
     kill_in_flight("botkyrka", processes.chain_held(), "approved, auditing")

@@ -69,7 +69,7 @@ def waiting_to_audit(backend) -> bool:
     return processes.waiting_for_lock(backend) and "pg_advisory_xact_lock" in backend["query"]
 
 
-def test_an_ingest_killed_at_any_point_leaves_nothing_and_succeeds_when_run_again(
+def test_an_ingest_killed_before_it_commits_leaves_nothing_and_succeeds_when_run_again(
     contract, verified, env, tmp_path, big_file
 ):
     verified()  # the database holds a submission already: "as before" is not "empty"
