@@ -35,6 +35,10 @@ WHOLE_NUMBER = re.compile(r"[+-]?([0-9]+)")
 ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
+#: PostgreSQL text cannot hold U+0000, and no field of ours has a use for it
+NUL = "must not contain a NUL character (U+0000)"
+
+
 def init_app(app: Flask) -> None:
     """Check every request's path ids, query and JSON body before its view runs."""
     app.before_request(check_request)
@@ -43,6 +47,9 @@ def init_app(app: Flask) -> None:
 def check_request():
     """The refusal for a request out of bounds, or None to go on."""
     for name, value in (request.view_args or {}).items():
+        if isinstance(value, str) and "\x00" in value:
+            return _refusal(404, f"No such record: {name} never holds a NUL character.",
+                            [{"path": f"path.{name}", "message": NUL}])  # fmt: skip
         if isinstance(value, int) and not 0 <= value <= MAX_ID:
             return _refusal(
                 404,
@@ -54,6 +61,11 @@ def check_request():
         for name, value in request.args.items(multi=True)
         if (message := _query_problem(value))
     ]
+    problems += [
+        {"path": f"form.{name}", "message": NUL}
+        for name, value in request.form.items(multi=True)
+        if "\x00" in name or "\x00" in value
+    ]
     if problems:
         return _refusal(422, "The request has invalid fields; see errors.", problems)
     if request.is_json:
@@ -62,6 +74,8 @@ def check_request():
 
 
 def _query_problem(value: str) -> str | None:
+    if "\x00" in value:
+        return NUL
     number = WHOLE_NUMBER.fullmatch(value.strip())
     if number and len(number.group(1).lstrip("0")) > MAX_QUERY_DIGITS:
         return f"a whole number of at most {MAX_QUERY_DIGITS} digits"
@@ -109,11 +123,15 @@ def _check_tree(document):
         if isinstance(value, dict | list) and depth > MAX_JSON_DEPTH:
             return _too_deep()
         if isinstance(value, dict):
+            if any("\x00" in key for key in value):
+                return _nul(path)
             stack.extend((item, f"{path}.{key}", depth + 1) for key, item in value.items())
         elif isinstance(value, list):
             stack.extend((item, f"{path}[{n}]", depth + 1) for n, item in enumerate(value))
         elif isinstance(value, _Refused):
             return _refuse(path, value.text, value.message)
+        elif isinstance(value, str) and "\x00" in value:
+            return _nul(path)
         elif isinstance(value, str) and (message := _day_problem(value)):
             return _refuse(path, value, message)
     return None
@@ -140,6 +158,11 @@ def _refuse(path: str, text: str, message: str):
         "The request has invalid fields; see errors.",
         [{"path": path, "message": f"{shown!r} is out of bounds: must be {message}"}],
     )
+
+
+def _nul(path: str):
+    return _refusal(422, "The request has invalid fields; see errors.",
+                    [{"path": path, "message": NUL}])  # fmt: skip
 
 
 def _refusal(status: int, detail: str, errors: list[dict]):

@@ -214,3 +214,22 @@ def test_a_page_with_an_id_beyond_any_record_answers_an_html_page(client, make_u
     response = client.get(f"/admin/users/{HUGE}")
     assert response.status_code == 404
     assert response.mimetype == "text/html"
+
+
+@pytest.mark.parametrize(
+    ("send", "path"),
+    [
+        (
+            lambda c, h: c.post("/api/v1/users", json={"organisation": "a\x00b"}, headers=h),
+            "$.organisation",
+        ),
+        (lambda c, h: c.get("/api/v1/contracts?status=a%00b", headers=h), "query.status"),
+        (lambda c, h: c.get("/api/v1/contracts/BOT%00NAC", headers=h), "path.reference"),
+    ],
+)
+def test_a_nul_character_is_refused_before_it_reaches_the_database(client, admin, send, path):
+    # PostgreSQL text cannot hold U+0000: it used to answer 500 there.
+    response = send(client, admin)
+    assert response.status_code in (404, 422)
+    assert response.mimetype == "application/problem+json"
+    assert response.get_json()["errors"][0]["path"] == path
