@@ -97,19 +97,15 @@ def waiting_for_lock(backend: dict) -> bool:
     return backend["state"] == "active" and backend["wait_event_type"] == "Lock"
 
 
-def kill(process: subprocess.Popen, backend_pid: int | None = None) -> None:
-    """SIGKILL the process; then wait until its backend (if named) has gone."""
+def kill(process: subprocess.Popen) -> None:
+    """SIGKILL the process and reap it (its backend may outlive it: see `gone`)."""
     process.send_signal(signal.SIGKILL)
     process.wait(timeout=30)
-    if backend_pid is not None:
-        gone(backend_pid)
 
 
-def kill_pid(pid: int, backend_pid: int | None = None) -> None:
-    """SIGKILL a process that is not the test's child (a gunicorn worker)."""
+def kill_pid(pid: int) -> None:
+    """SIGKILL a process that is not the test's child (a gunicorn worker; its master reaps it)."""
     os.kill(pid, signal.SIGKILL)
-    if backend_pid is not None:
-        gone(backend_pid)
 
 
 def worker_of(master: subprocess.Popen, backend: dict) -> int:
