@@ -109,7 +109,8 @@ def test_of_two_scheduler_processes_started_together_only_one_runs_the_jobs(cont
     assert sum("another scheduler is active" in out for out in outputs) == 1
     db.session.rollback()
     runs = db.session.execute(select(JobRun.job, JobRun.holder)).all()
-    assert sorted(job for job, _ in runs) == ["audit_checkpoint", "inbox", "overdue", "period_close"]
+    jobs = ["audit_checkpoint", "inbox", "overdue", "period_close"]
+    assert sorted(job for job, _ in runs) == jobs
     assert len({holder for _, holder in runs}) == 1
 
 
