@@ -211,6 +211,10 @@ def test_logout_ends_the_session(client, officer):
 )
 def test_login_never_redirects_off_the_site(client, officer, target):
     response = log_in(client, next=target)
+    if "\x00" in target:
+        # A NUL in any form field is refused before the view (sib/input_bounds.py).
+        assert (response.status_code, response.headers.get("Location")) == (422, None)
+        return
     assert response.headers["Location"] == "/account"
 
 
