@@ -1,11 +1,24 @@
 """Fixtures for the whole suite: the app on SQLite or PostgreSQL, a clean database per test."""
 
+import os
+
 import pytest
 from sqlalchemy import text
 
-from config import TestConfig
-from sib import create_app
-from sib.extensions import db
+from tests.pg_reset import worker_database
+
+# Under pytest-xdist each worker gets a database of its own, set before the configuration is
+# read (TestConfig, and the processes tests start, read TEST_DATABASE_URL).
+if os.environ.get("PYTEST_XDIST_WORKER") and os.environ.get("TEST_DATABASE_URL", "").startswith(
+    "postgresql"
+):
+    os.environ["TEST_DATABASE_URL"] = worker_database(
+        os.environ["TEST_DATABASE_URL"], os.environ["PYTEST_XDIST_WORKER"]
+    )
+
+from config import TestConfig  # noqa: E402
+from sib import create_app  # noqa: E402
+from sib.extensions import db  # noqa: E402
 
 
 @pytest.fixture(scope="session")
