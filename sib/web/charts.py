@@ -47,6 +47,7 @@ def svg(chart: Chart) -> str:
     band = plot_w / count
 
     def y(value) -> float:
+        # A pixel position, not an amount: the amount stays a Decimal up to its share of the axis.
         return TOP + plot_h - float((Decimal(value) - low) / (high - low)) * plot_h
 
     parts = [_axes(chart, low, high, y, band)]
