@@ -9,9 +9,9 @@ from sqlalchemy import select
 
 from contracts.engine.public import dumps_answer
 from contracts.models import Contract
-from outcomes.payments.inputs import dumps_input, engine_input, period_of, version_for
+from outcomes.payments.inputs import dumps_input, period_of
 from outcomes.payments.models import Forecast
-from outcomes.payments.service import settled_answer
+from outcomes.payments.service import settled_answer, settlement_inputs
 from sib import audit
 from sib.actor import Actor
 from sib.extensions import db
@@ -24,9 +24,7 @@ def forecast_period(
 ) -> tuple[Forecast, bool]:  # fmt: skip
     """Settle through a period on today's figures and keep it as a forecast (the same inputs on
     the same day: the same forecast). Returns the forecast and whether it is new."""
-    period = period_of(contract, period_label)
-    version = version_for(contract, period)
-    values = engine_input(contract, version.agreed.document, period)
+    version, values = settlement_inputs(contract, period_of(contract, period_label))
     answer = settled_answer(version, values)
     existing = db.session.scalar(
         select(Forecast).where(Forecast.contract_id == contract.id,

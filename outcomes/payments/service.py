@@ -40,8 +40,7 @@ def compute_run(
     now = now or datetime.now(UTC)
     period = period_of(contract, period_label)
     require_due(period, today or now.date())
-    version = version_for(contract, period)
-    values = engine_input(contract, version.agreed.document, period)
+    version, values = settlement_inputs(contract, period)
     digest = digest_of(version.agreed.document, values)
     approved = approved_position(contract)
     existing = _existing(contract, digest)
@@ -61,6 +60,12 @@ def compute_run(
         after={"period": period_label, "digest": digest, "version": version.number},
     )
     return run, True
+
+
+def settlement_inputs(contract: Contract, period) -> tuple:
+    """The terms version that settles a period and the engine's input through it."""
+    version = version_for(contract, period)
+    return version, engine_input(contract, version.agreed.document, period)
 
 
 def require_due(period, today: date) -> None:

@@ -7,25 +7,8 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
 from sib import audit, audit_verify
-from sib.actor import Actor
-from sib.audit import AuditEvent, chain_hash, verify_chain
+from sib.audit import chain_hash, verify_chain
 from sib.extensions import db
-
-
-def append(count: int) -> list[AuditEvent]:
-    events = [
-        audit.record(
-            "test.happened",
-            actor=Actor.system("test"),
-            entity_type="thing",
-            entity_id=n,
-            before={"n": n - 1},
-            after={"n": n},
-        )
-        for n in range(1, count + 1)
-    ]
-    db.session.commit()
-    return events
 
 
 def is_postgres() -> bool:
@@ -50,7 +33,7 @@ def test_an_empty_log_verifies(app):
                               "checkpoint_seq": None, "unsealed": 0}  # fmt: skip
 
 
-def test_events_chain_each_to_the_one_before(app):
+def test_events_chain_each_to_the_one_before(app, append):
     first, second, third = append(3)
     assert (first.seq, second.seq, third.seq) == (1, 2, 3)
     assert first.prev_hash == audit.GENESIS_HASH
@@ -71,7 +54,7 @@ def test_events_chain_each_to_the_one_before(app):
         ("request_id",  "forged"),
     ],
 )  # fmt: skip
-def test_a_changed_row_is_reported_by_its_sequence_number(app, column, value):
+def test_a_changed_row_is_reported_by_its_sequence_number(app, column, value, append):
     append(5)
     with tampering() as sql:
         sql.execute(
@@ -82,7 +65,7 @@ def test_a_changed_row_is_reported_by_its_sequence_number(app, column, value):
     assert "changed" in verdict["problem"]
 
 
-def test_a_changed_row_with_a_recomputed_hash_is_named_by_its_seal(app):
+def test_a_changed_row_with_a_recomputed_hash_is_named_by_its_seal(app, append):
     events = append(5)
     forged = '{"after": {"n": 300}, "before": {"n": 2}}'
     row = {name: getattr(events[2], name) for name in audit.HASHED_COLUMNS} | {"change": forged}
@@ -95,7 +78,7 @@ def test_a_changed_row_with_a_recomputed_hash_is_named_by_its_seal(app):
     assert verify_chain()["first_bad_seq"] == 3
 
 
-def test_a_rewritten_last_row_is_caught_by_the_chain_head(app):
+def test_a_rewritten_last_row_is_caught_by_the_chain_head(app, append):
     events = append(3)
     forged = '{"after": {"n": 300}, "before": {"n": 2}}'
     row = {name: getattr(events[2], name) for name in audit.HASHED_COLUMNS} | {"change": forged}
@@ -107,7 +90,7 @@ def test_a_rewritten_last_row_is_caught_by_the_chain_head(app):
     assert verify_chain()["first_bad_seq"] == 3
 
 
-def test_a_deleted_row_is_reported(app):
+def test_a_deleted_row_is_reported(app, append):
     append(5)
     with tampering() as sql:
         sql.execute(text("DELETE FROM audit_events WHERE seq = 3"))
@@ -116,7 +99,7 @@ def test_a_deleted_row_is_reported(app):
     assert verdict["problem"] == "row 3 is missing"
 
 
-def test_deleted_last_rows_are_reported_through_the_chain_head(app):
+def test_deleted_last_rows_are_reported_through_the_chain_head(app, append):
     append(5)
     with tampering() as sql:
         sql.execute(text("DELETE FROM audit_events WHERE seq >= 4"))
@@ -124,7 +107,7 @@ def test_deleted_last_rows_are_reported_through_the_chain_head(app):
     assert (verdict["ok"], verdict["first_bad_seq"], verdict["checked"]) == (False, 4, 3)
 
 
-def test_the_chain_continues_from_a_log_written_before_its_head_existed(app):
+def test_the_chain_continues_from_a_log_written_before_its_head_existed(app, append):
     append(2)
     with db.engine.begin() as sql:
         sql.execute(text("DELETE FROM audit_chain_head"))
@@ -133,7 +116,7 @@ def test_the_chain_continues_from_a_log_written_before_its_head_existed(app):
     assert verify_chain()["checked"] == 4
 
 
-def test_verification_reads_the_log_in_batches(app, monkeypatch):
+def test_verification_reads_the_log_in_batches(app, monkeypatch, append):
     monkeypatch.setattr(audit_verify, "VERIFY_BATCH", 2)
     append(5)
     assert verify_chain()["checked"] == 5
@@ -142,7 +125,7 @@ def test_verification_reads_the_log_in_batches(app, monkeypatch):
     assert verify_chain()["first_bad_seq"] == 5
 
 
-def test_the_command_line_exits_1_when_the_chain_is_broken(app, runner):
+def test_the_command_line_exits_1_when_the_chain_is_broken(app, runner, append):
     append(3)
     intact = runner.invoke(args=["audit", "verify"])
     assert (intact.exit_code, "3 event(s) checked" in intact.output) == (0, True)
@@ -161,7 +144,7 @@ def test_the_command_line_exits_1_when_the_chain_is_broken(app, runner):
         "DELETE FROM audit_events WHERE seq = 1",
     ],
 )
-def test_postgresql_refuses_to_update_or_delete_audit_rows(app, statement):
+def test_postgresql_refuses_to_update_or_delete_audit_rows(app, statement, append):
     if not is_postgres():
         pytest.skip("the append-only trigger is PostgreSQL's; TEST_DATABASE_URL is not")
     append(1)
