@@ -96,6 +96,9 @@ class Config:
     AUDIT_CHECKPOINT_CRON = os.environ.get("AUDIT_CHECKPOINT_CRON", "45 2 * * *")
     #: seconds a scheduler's lease lasts without a heartbeat
     SCHEDULER_LEASE_SECONDS = _env_int("SCHEDULER_LEASE_SECONDS", 60)
+    #: statements each worker keeps until the next audited write (0: build every one afresh);
+    #: see outcomes/statements/cache.py
+    STATEMENT_CACHE_SIZE = _env_int("STATEMENT_CACHE_SIZE", 256)
     #: days an API token lives unless another expiry is given
     TOKEN_DAYS = _env_int("TOKEN_DAYS", 90)
     SESSION_COOKIE_HTTPONLY = True

@@ -2,6 +2,7 @@
 
 Run: .venv/bin/python benchmarks/load.py [--seconds 60] [--clients 16] [--workers N]
                                          [--database-url postgresql+psycopg://...]
+                                         [--statement-cache N]
 
 Seeds a fresh database (SQLite in a temp folder unless --database-url is given; the schema is
 built from the models, since this is a throwaway database) with the demo contract, its
@@ -16,6 +17,8 @@ threads, each request on a new connection (sync workers close them):
    and every 400th request an upload of a new outcome workbook; then the RSS again.
 
 Targets: 0 errors, RSS growth under 10 %, the statement at >= 0.5x the trivial endpoint.
+Workers keep statements until the next audited write (outcomes/statements/cache.py); the upload
+in the mix is such a write. `--statement-cache 0` serves every statement built afresh.
 Every loop is bounded in time; the server is stopped at the end.
 """
 
@@ -134,9 +137,11 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def serve(database_url: str, port: int, workers: int | None) -> subprocess.Popen:
+def serve(database_url: str, port: int, workers: int | None, cache: int | None) -> subprocess.Popen:
     env = {**os.environ, "DATABASE_URL": database_url, "SIB_ENV": "development",
            "LOG_LEVEL": "WARNING", "SIB_GUNICORN_LOG_LEVEL": "warning"}  # fmt: skip
+    if cache is not None:
+        env["STATEMENT_CACHE_SIZE"] = str(cache)
     gunicorn = str(Path(sys.executable).parent / "gunicorn")
     command = [gunicorn, "-c", "gunicorn.conf.py", "--bind", f"127.0.0.1:{port}"]
     command += ["--workers", str(workers)] if workers else []
@@ -252,6 +257,7 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--workers", type=int, help="gunicorn workers (gunicorn.conf.py's default)")
     parser.add_argument("--database-url")
+    parser.add_argument("--statement-cache", type=int, help="statements kept per worker (0: none)")
     args = parser.parse_args()
     folder = tempfile.mkdtemp(prefix="sib-load-")
     # The throwaway instance folder (inbox, audit checkpoints), for the seeding and the server.
@@ -259,7 +265,7 @@ def main() -> None:
     database_url = args.database_url or f"sqlite:///{folder}/load.sqlite"
     tokens = seed(database_url)
     port = free_port()
-    server = serve(database_url, port, args.workers)
+    server = serve(database_url, port, args.workers, args.statement_cache)
     try:
         template = request(port, "GET", f"/api/v1/contracts/{REF}/template.xlsx",
                            tokens["provider"])[1]  # fmt: skip
@@ -281,8 +287,10 @@ def main() -> None:
 
 
 def report(args, database_url, phases, mixed, walls, rss_start, rss_end) -> None:
+    kept = "default" if args.statement_cache is None else args.statement_cache
     print(f"gunicorn {len(rss_start)} sync workers on 127.0.0.1, {args.clients} clients, "
-          f"database {database_url.split(':')[0]}, {os.cpu_count()} CPUs")  # fmt: skip
+          f"database {database_url.split(':')[0]}, {os.cpu_count()} CPUs, "
+          f"statements kept per worker: {kept}")  # fmt: skip
     alone = {}
     for name, phase in phases.items():
         alone[name] = len(phase.latencies[name]) / walls[name]

@@ -18,24 +18,24 @@ def standing_of(organisation_id: int | None, contract: Contract) -> policy.Stand
     """The organisation's roles on the contract: on any version, on the latest, and its marks."""
     if organisation_id is None:
         return policy.Standing()
+    # The owner comes in the same query: standing is read on every request about a contract.
     rows = db.session.execute(
-        select(ContractVersion.number, Party.role, Party.position)
+        select(ContractVersion.number, Party.role, Party.position, _owner(contract).label("owner"))
         .join(Party, Party.version_id == ContractVersion.id)
         .where(ContractVersion.contract_id == contract.id, Party.organisation_id == organisation_id)
     ).all()
     latest = max((v.number for v in contract.versions), default=0)
-    current = [(role, position) for number, role, position in rows if number == latest]
+    current = [(row.role, row.position) for row in rows if row.number == latest]
+    owner = rows[0].owner if rows else None
     return policy.Standing(
         ever=frozenset(row.role for row in rows),
         latest=frozenset(role for role, _ in current),
-        marks=_marks(organisation_id, contract, current),
+        marks=_marks(organisation_id == owner, contract, current),
     )
 
 
-def _marks(organisation_id: int, contract: Contract, current: list) -> frozenset[str]:
-    marks = set()
-    if owner_of(contract) == organisation_id:
-        marks.add(policy.OWNER)
+def _marks(owns: bool, contract: Contract, current: list) -> frozenset[str]:
+    marks = {policy.OWNER} if owns else set()
     payer_positions = [position for role, position in current if role == policy.OUTCOME_PAYER]
     if payer_positions:
         parties = contract.versions[-1].agreed.document.get("parties", [])
@@ -49,12 +49,14 @@ def is_reporting(party: dict) -> bool:
     return party.get("x_reports_outcomes") is True
 
 
-def owner_of(contract: Contract) -> int | None:
+def _owner(contract: Contract):
     """The organisation whose user created the contract, as the audit log recorded it."""
-    return db.session.scalar(
-        select(AuditEvent.actor_organisation_id).where(
-            AuditEvent.contract_id == contract.id, AuditEvent.action == "contract.created"
-        )
+    return (
+        select(AuditEvent.actor_organisation_id)
+        .where(AuditEvent.contract_id == contract.id, AuditEvent.action == "contract.created")
+        .order_by(AuditEvent.seq)
+        .limit(1)
+        .scalar_subquery()
     )
 
 

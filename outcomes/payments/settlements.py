@@ -5,7 +5,11 @@ stay, both are audited, and the obligation is open again for a correct settlemen
 """
 
 from datetime import UTC, date, datetime
+from functools import cache
 
+from sqlalchemy import Subquery, select
+
+from contracts.models import Organisation
 from outcomes.payments.inputs import period_of
 from outcomes.payments.models import PaymentRun, RunPayer, RunSettlement
 from outcomes.payments.service import locked, require_status
@@ -21,6 +25,28 @@ def active_settlement(run: PaymentRun, obligation: RunPayer) -> RunSettlement | 
     reversed_ids = {s.reverses_id for s in run.settlements if s.kind == "reversal"}
     return next((s for s in run.settlements if s.obligation_id == obligation.id
                  and s.kind == "payment" and s.id not in reversed_ids), None)  # fmt: skip
+
+
+@cache  # one subquery for the process: it takes no parameters, and building it costs
+def active_payments() -> Subquery:
+    """Every payment entry that settles its obligation now, as `active_settlement` picks it
+    (one not reversed): its run, the organisation's slug, the obligation's kind and the day."""
+    reversed_ids = select(RunSettlement.reverses_id).where(
+        RunSettlement.kind == "reversal", RunSettlement.reverses_id.is_not(None)
+    )
+    return (
+        select(
+            RunSettlement.id,
+            RunSettlement.run_id,
+            RunSettlement.settled_on,
+            Organisation.slug.label("organisation"),
+            RunPayer.kind,
+        )  # fmt: skip
+        .join(RunPayer, RunPayer.id == RunSettlement.obligation_id)
+        .join(Organisation, Organisation.id == RunPayer.organisation_id)
+        .where(RunSettlement.kind == "payment", RunSettlement.id.not_in(reversed_ids))
+        .subquery("active_payments")
+    )
 
 
 def is_open(run: PaymentRun, obligation: RunPayer) -> bool:

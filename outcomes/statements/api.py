@@ -6,10 +6,12 @@ from flask import Response, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from contracts.access import standing_of
 from contracts.engine.public import minor_unit, quantum
 from contracts.models import Contract, Organisation
+from outcomes.statements.cache import remembered
 from outcomes.statements.investor import build_investor_statement
 from outcomes.statements.payer import build_payer_statement
 from outcomes.statements.schemas import (
@@ -43,10 +45,16 @@ def json_or_xlsx_doc(schema) -> dict:
 def _organisation_and_contract(slug: str, reference: str):
     """The statement's contract and organisation, 404 unless the actor may see that pair."""
     not_found = f"No statement for {slug} on {reference}."
-    contract = db.session.scalar(select(Contract).where(Contract.reference == reference))
-    organisation = db.session.scalar(select(Organisation).where(Organisation.slug == slug))
-    if contract is None or organisation is None:
+    # One query: both must exist, and every statement reads the versions' terms.
+    found = db.session.execute(
+        select(Contract, Organisation)
+        .join(Organisation, Organisation.slug == slug)
+        .where(Contract.reference == reference)
+        .options(joinedload(Contract.versions))
+    ).unique().first()  # fmt: skip
+    if found is None:
         raise NotFoundError(not_found)
+    contract, organisation = found
     # One decision for both: an unseen contract and another organisation's record look alike.
     standing = standing_of(current_actor().organisation_id, contract)
     require(
@@ -79,8 +87,13 @@ def _in_minor_units(value, unit: Decimal):
 def _investor(slug: str, args: dict, suffix: bool):
     organisation, contract = _organisation_and_contract(slug, args["contract"])
     as_of = args.get("as_of") or today()
-    statement = build_investor_statement(contract, organisation, as_of)
-    statement = _in_minor_units(statement, quantum(minor_unit(contract.currency)))
+    statement = remembered(
+        ("investor", contract.id, organisation.id, as_of),
+        lambda: _in_minor_units(
+            build_investor_statement(contract, organisation, as_of),
+            quantum(minor_unit(contract.currency)),
+        ),
+    )
     if _wants_xlsx(suffix):
         name = f"statement-{contract.reference}-{slug}-{as_of.isoformat()}.xlsx"
         return _xlsx(investor_workbook(statement), name)
@@ -89,8 +102,12 @@ def _investor(slug: str, args: dict, suffix: bool):
 
 def _payer(slug: str, args: dict, suffix: bool):
     organisation, contract = _organisation_and_contract(slug, args["contract"])
-    statement = build_payer_statement(contract, organisation)
-    statement = _in_minor_units(statement, quantum(minor_unit(contract.currency)))
+    statement = remembered(
+        ("payer", contract.id, organisation.id, today()),
+        lambda: _in_minor_units(
+            build_payer_statement(contract, organisation), quantum(minor_unit(contract.currency))
+        ),
+    )
     if _wants_xlsx(suffix):
         return _xlsx(payer_workbook(statement), f"statement-{contract.reference}-{slug}.xlsx")
     return statement

@@ -4,14 +4,15 @@ read this ledger, never the engine's rules."""
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
+from itertools import groupby
 
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
-from contracts.models import Contract, Period
+from contracts.engine.public import Period
+from contracts.models import Contract
 from outcomes.payments.models import PaymentRun
 from outcomes.payments.position import loads_allocation
-from outcomes.payments.settlements import active_settlement
+from outcomes.payments.settlements import active_payments
 from sib.extensions import db
 
 ZERO = Decimal(0)
@@ -40,17 +41,36 @@ class Entry:
 def entries(contract: Contract, as_of: date | None = None, *, drafts: bool = False) -> list[Entry]:
     """Every approved or settled run's figures per period (approved by the end of `as_of`)."""
     statuses = ("approved", "settled", "draft") if drafts else ("approved", "settled")
-    query = select(PaymentRun).where(
-        PaymentRun.contract_id == contract.id, PaymentRun.status.in_(statuses)
+    # One query of plain rows, a run's row once per settled obligation: statements are read far
+    # more often than runs are written, and need neither a run's input nor its answer.
+    paid = active_payments()
+    query = (
+        select(
+            PaymentRun.id,
+            PaymentRun.period_label,
+            PaymentRun.status,
+            PaymentRun.allocation,
+            PaymentRun.settled_on,
+            paid.c.organisation,
+            paid.c.kind,
+            paid.c.settled_on.label("paid_on"),
+        )  # fmt: skip
+        .outerjoin(paid, paid.c.run_id == PaymentRun.id)
+        .where(PaymentRun.contract_id == contract.id, PaymentRun.status.in_(statuses))
     )
     if as_of is not None:
         end = datetime.combine(as_of + timedelta(days=1), time(), UTC)
         query = query.where((PaymentRun.approved_at < end) | (PaymentRun.status == "draft"))
     payment_on = payment_dates(contract)
-    query = query.options(selectinload(PaymentRun.payers), selectinload(PaymentRun.settlements))
     found = []
-    for run in db.session.scalars(query.order_by(PaymentRun.id)):
-        settled = _settled(run, as_of)
+    rows = db.session.execute(query.order_by(PaymentRun.id, paid.c.id))
+    for _, group in groupby(rows, key=lambda row: row.id):
+        group = list(group)
+        run = group[0]
+        settled: dict[tuple[str, str], date] = {}
+        for row in group:
+            if row.paid_on is not None and (as_of is None or row.paid_on <= as_of):
+                settled.setdefault((row.organisation, row.kind), row.paid_on)
         full = run.settled_on if as_of is None or (run.settled_on or as_of) <= as_of else None
         for label, figures in loads_allocation(run.allocation).items():
             found.append(
@@ -59,23 +79,14 @@ def entries(contract: Contract, as_of: date | None = None, *, drafts: bool = Fal
     return found
 
 
-def _settled(run: PaymentRun, as_of: date | None) -> dict:
-    out = {}
-    for obligation in run.payers:
-        entry = active_settlement(run, obligation)
-        if entry is not None and (as_of is None or entry.settled_on <= as_of):
-            out[(obligation.organisation.slug, obligation.kind)] = entry.settled_on
-    return out
-
-
 def payment_dates(contract: Contract) -> dict[str, date]:
     """Each period's payment date (its deadline, else its end), from the latest version."""
     return {p.label: p.payment_on for p in periods_of(contract)}
 
 
-def periods_of(contract: Contract) -> list[Period]:
-    """The latest version's periods, in order."""
-    return list(contract.versions[-1].periods)
+def periods_of(contract: Contract) -> tuple[Period, ...]:
+    """The latest version's periods, in order, as its terms define them."""
+    return contract.versions[-1].agreed.periods
 
 
 def final_period(contract: Contract) -> str | None:

@@ -1,6 +1,6 @@
 """Admin pages: users and their roles, API tokens (the value shown once), passwords."""
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -11,8 +11,9 @@ from sib.auth import service
 from sib.auth.models import ApiToken, User
 from sib.extensions import db
 from sib.problems import ServiceError
+from sib.web.blueprints import pages_blueprint
 
-blueprint = Blueprint("web_admin", __name__, url_prefix="/admin")
+blueprint = pages_blueprint("web_admin", __name__, url_prefix="/admin")
 
 
 @blueprint.get("/users")

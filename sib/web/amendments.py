@@ -1,6 +1,6 @@
 """Proposed amendments: what would change in the terms, who must accept, and my answer."""
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -12,8 +12,9 @@ from contracts.terms.load import stored_terms
 from sib.access import current_actor, guard
 from sib.extensions import db
 from sib.problems import ServiceError
+from sib.web.blueprints import pages_blueprint
 
-blueprint = Blueprint("web_amendments", __name__, url_prefix="/c")
+blueprint = pages_blueprint("web_amendments", __name__, url_prefix="/c")
 
 
 @blueprint.get("/<reference>/amendments/<int:amendment_id>")

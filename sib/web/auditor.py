@@ -1,7 +1,7 @@
 """The auditor's page: a contract's history as a timeline with terms diffs, the chain's state,
 and the exports."""
 
-from flask import Blueprint, Response, render_template
+from flask import Response, render_template
 from sqlalchemy import select
 
 from contracts.access import visible_contract
@@ -18,9 +18,10 @@ from sib.audit import verify_chain
 from sib.audit_api import event_view
 from sib.auth.models import User
 from sib.extensions import db
+from sib.web.blueprints import pages_blueprint
 from sib.xlsx import XLSX_MIMETYPE, workbook_bytes
 
-blueprint = Blueprint("web_auditor", __name__, url_prefix="/c")
+blueprint = pages_blueprint("web_auditor", __name__, url_prefix="/c")
 
 
 @blueprint.get("/<reference>/history")

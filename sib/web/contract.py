@@ -2,7 +2,7 @@
 
 from decimal import Decimal
 
-from flask import Blueprint, render_template
+from flask import render_template
 from flask_babel import gettext as _
 
 from contracts.access import visible_contract
@@ -11,10 +11,11 @@ from outcomes.submissions.figures import ADDITIVE_UNITS, figures_in_force
 from sib.access import guard
 from sib.web import charts
 from sib.web.amendments import open_proposals
+from sib.web.blueprints import pages_blueprint
 from sib.web.setup import money, number
 from sib.web.words import term_in_words
 
-blueprint = Blueprint("web_contract", __name__, url_prefix="/c")
+blueprint = pages_blueprint("web_contract", __name__, url_prefix="/c")
 
 
 @blueprint.get("/<reference>")

@@ -4,7 +4,7 @@ service returns (the API's own view of a run), tolerating keys that come and go.
 
 from datetime import date
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -19,8 +19,9 @@ from sib.access import current_actor, guard
 from sib.extensions import db
 from sib.problems import ServiceError
 from sib.today import today
+from sib.web.blueprints import pages_blueprint
 
-blueprint = Blueprint("web_runs", __name__, url_prefix="/c")
+blueprint = pages_blueprint("web_runs", __name__, url_prefix="/c")
 
 
 @blueprint.get("/<reference>/runs")

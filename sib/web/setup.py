@@ -4,7 +4,7 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-from flask import Flask, g, render_template, request
+from flask import Flask, g, request
 from flask_babel import (
     Babel,
     format_currency,
@@ -16,10 +16,9 @@ from flask_babel import (
     refresh,
 )
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException
 
-from sib.problems import ServiceError
 from sib.web import masking, words
+from sib.web.blueprints import error_page
 
 LANGUAGES = ("sv", "en")
 LANG_COOKIE = "lang"
@@ -63,8 +62,6 @@ def init_app(app: Flask) -> None:
     from sib.web import admin, amendments, auditor, contract, runs, start, statements, submissions
 
     for module in (start, contract, amendments, submissions, runs, statements, auditor, admin):
-        module.blueprint.register_error_handler(ServiceError, _service_error)
-        module.blueprint.register_error_handler(HTTPException, _http_error)
         app.register_blueprint(module.blueprint)
     app.register_error_handler(CSRFError, _csrf_error)
 
@@ -124,20 +121,7 @@ def moment(value) -> str:
     return "–" if value is None else format_datetime(value, "short")
 
 
-def _service_error(error: ServiceError):
-    return _error_page(error.status, error.detail)
-
-
-def _http_error(error: HTTPException):
-    return _error_page(error.code or 500, error.description)
-
-
 def _csrf_error(error: CSRFError):
     if request.path.startswith("/api/"):
         return error
-    return _error_page(400, error.description)
-
-
-def _error_page(status: int, detail: str | None):
-    g.error_detail = detail
-    return render_template("web/error.html", status=status, detail=detail), status
+    return error_page(400, error.description)

@@ -3,7 +3,7 @@
 import re
 from datetime import timedelta
 
-from flask import Blueprint, g, redirect, render_template, request, url_for
+from flask import g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -15,9 +15,10 @@ from sib.access import guard
 from sib.auth.models import User
 from sib.extensions import db
 from sib.today import today as business_day
+from sib.web.blueprints import pages_blueprint
 from sib.web.setup import LANG_COOKIE, LANGUAGES, day
 
-blueprint = Blueprint("web", __name__, template_folder="templates", static_folder="static",
+blueprint = pages_blueprint("web", __name__, template_folder="templates", static_folder="static",
                       static_url_path="/static/web")  # fmt: skip
 #: a period whose deadline is this close shows as a template to fill
 DUE_SOON = timedelta(days=120)

@@ -5,7 +5,7 @@ tolerate keys that come and go while its shape grows."""
 from datetime import date
 from decimal import Decimal
 
-from flask import Blueprint, Response, render_template, request
+from flask import Response, render_template, request
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -20,10 +20,11 @@ from sib.extensions import db
 from sib.problems import NotFoundError
 from sib.today import today
 from sib.web import charts
+from sib.web.blueprints import pages_blueprint
 from sib.web.setup import money
 from sib.xlsx import XLSX_MIMETYPE
 
-blueprint = Blueprint("web_statements", __name__, url_prefix="/c")
+blueprint = pages_blueprint("web_statements", __name__, url_prefix="/c")
 
 
 @blueprint.get("/<reference>/investors/<slug>")

@@ -6,7 +6,6 @@ import json
 from decimal import Decimal
 
 from flask import (
-    Blueprint,
     current_app,
     flash,
     redirect,
@@ -29,9 +28,10 @@ from outcomes.workbook.template import template_bytes
 from sib.access import current_actor, guard
 from sib.extensions import db
 from sib.problems import ConflictError
+from sib.web.blueprints import pages_blueprint
 from sib.xlsx import XLSX_MIMETYPE
 
-blueprint = Blueprint("web_submissions", __name__, url_prefix="/c")
+blueprint = pages_blueprint("web_submissions", __name__, url_prefix="/c")
 #: submissions listed on a page
 LISTED = 50
 
