@@ -1,30 +1,18 @@
 """The statements API: an investor's and a payer's statement, as JSON or as an Excel workbook."""
 
-from decimal import Decimal
-
 from flask import Response, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload
 
-from contracts.access import standing_of
-from contracts.engine.public import minor_unit, quantum
-from contracts.models import Contract, Organisation
-from outcomes.statements.cache import remembered
-from outcomes.statements.investor import build_investor_statement
-from outcomes.statements.payer import build_payer_statement
 from outcomes.statements.schemas import (
     InvestorQuerySchema,
     InvestorStatementSchema,
     PayerQuerySchema,
     PayerStatementSchema,
 )
+from outcomes.statements.served import investor_statement, payer_statement, statement_pair
 from outcomes.statements.workbook import investor_workbook, payer_workbook
-from sib.access import current_action, current_actor, guard, require
-from sib.extensions import db
-from sib.problems import NotFoundError
-from sib.today import today
+from sib.access import guard
 from sib.xlsx import XLSX_MIMETYPE
 
 blp = Blueprint("statements", __name__, url_prefix="/api/v1", description="Statements")
@@ -42,27 +30,6 @@ def json_or_xlsx_doc(schema) -> dict:
     return {"responses": {"200": {"description": "The statement", "content": content}}}
 
 
-def _organisation_and_contract(slug: str, reference: str):
-    """The statement's contract and organisation, 404 unless the actor may see that pair."""
-    not_found = f"No statement for {slug} on {reference}."
-    # One query: both must exist, and every statement reads the versions' terms.
-    found = db.session.execute(
-        select(Contract, Organisation)
-        .join(Organisation, Organisation.slug == slug)
-        .where(Contract.reference == reference)
-        .options(joinedload(Contract.versions))
-    ).unique().first()  # fmt: skip
-    if found is None:
-        raise NotFoundError(not_found)
-    contract, organisation = found
-    # One decision for both: an unseen contract and another organisation's record look alike.
-    standing = standing_of(current_actor().organisation_id, contract)
-    require(
-        current_action("statement.investor.read"), standing, organisation.id, not_found=not_found
-    )
-    return organisation, contract
-
-
 def _wants_xlsx(suffix: bool) -> bool:
     return (
         suffix
@@ -75,39 +42,18 @@ def _xlsx(data: bytes, name: str) -> Response:
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})  # fmt: skip
 
 
-def _in_minor_units(value, unit: Decimal):
-    """Amounts written with the currency's decimals; rates (under `xirr`) left alone."""
-    if isinstance(value, dict):
-        return {k: v if "xirr" in k else _in_minor_units(v, unit) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_in_minor_units(v, unit) for v in value]
-    return value.quantize(unit) if isinstance(value, Decimal) else value
-
-
 def _investor(slug: str, args: dict, suffix: bool):
-    organisation, contract = _organisation_and_contract(slug, args["contract"])
-    as_of = args.get("as_of") or today()
-    statement = remembered(
-        ("investor", contract.id, organisation.id, as_of),
-        lambda: _in_minor_units(
-            build_investor_statement(contract, organisation, as_of),
-            quantum(minor_unit(contract.currency)),
-        ),
-    )
+    organisation, contract = statement_pair(args["contract"], slug)
+    statement = investor_statement(contract, organisation, args.get("as_of"))
     if _wants_xlsx(suffix):
-        name = f"statement-{contract.reference}-{slug}-{as_of.isoformat()}.xlsx"
+        name = f"statement-{contract.reference}-{slug}-{statement['as_of'].isoformat()}.xlsx"
         return _xlsx(investor_workbook(statement), name)
     return statement
 
 
 def _payer(slug: str, args: dict, suffix: bool):
-    organisation, contract = _organisation_and_contract(slug, args["contract"])
-    statement = remembered(
-        ("payer", contract.id, organisation.id, today()),
-        lambda: _in_minor_units(
-            build_payer_statement(contract, organisation), quantum(minor_unit(contract.currency))
-        ),
-    )
+    organisation, contract = statement_pair(args["contract"], slug)
+    statement = payer_statement(contract, organisation)
     if _wants_xlsx(suffix):
         return _xlsx(payer_workbook(statement), f"statement-{contract.reference}-{slug}.xlsx")
     return statement

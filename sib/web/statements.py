@@ -7,18 +7,11 @@ from decimal import Decimal
 
 from flask import Response, render_template, request
 from flask_babel import gettext as _
-from sqlalchemy import select
+from werkzeug.exceptions import BadRequest
 
-from contracts.access import standing_of
-from contracts.engine.public import minor_unit, quantum
-from contracts.models import Contract, Organisation
-from outcomes.statements.investor import build_investor_statement
-from outcomes.statements.payer import build_payer_statement
+from outcomes.statements.served import investor_statement, payer_statement, statement_pair
 from outcomes.statements.workbook import investor_workbook, payer_workbook
-from sib.access import current_action, current_actor, guard, require
-from sib.extensions import db
-from sib.problems import NotFoundError
-from sib.today import today
+from sib.access import guard
 from sib.web import charts
 from sib.web.blueprints import pages_blueprint
 from sib.web.setup import money
@@ -59,42 +52,18 @@ def payer_xlsx(reference, slug):
 
 
 def _investor_statement(reference: str, slug: str):
-    organisation, contract = _pair(reference, slug)
-    as_of = request.args.get("as_of")
-    as_of = date.fromisoformat(as_of) if as_of else today()
-    statement = build_investor_statement(contract, organisation, as_of)
-    return _rounded(statement, contract), contract
+    organisation, contract = statement_pair(reference, slug)
+    asked = request.args.get("as_of")
+    try:
+        as_of = date.fromisoformat(asked) if asked else None
+    except ValueError:
+        raise BadRequest(_("The day must be written as YYYY-MM-DD, e.g. 2029-04-01.")) from None
+    return investor_statement(contract, organisation, as_of), contract
 
 
 def _payer_statement(reference: str, slug: str):
-    organisation, contract = _pair(reference, slug)
-    return _rounded(build_payer_statement(contract, organisation), contract), contract
-
-
-def _pair(reference: str, slug: str):
-    """The contract and organisation, 404 unless the actor may see that pair (as the API)."""
-    not_found = f"No statement for {slug} on {reference}."
-    contract = db.session.scalar(select(Contract).where(Contract.reference == reference))
-    organisation = db.session.scalar(select(Organisation).where(Organisation.slug == slug))
-    if contract is None or organisation is None:
-        raise NotFoundError(not_found)
-    standing = standing_of(current_actor().organisation_id, contract)
-    require(current_action("statement.investor.read"), standing, organisation.id,
-            not_found=not_found)  # fmt: skip
-    return organisation, contract
-
-
-def _rounded(value, contract):
-    unit = quantum(minor_unit(contract.currency))
-
-    def walk(item, key=""):
-        if isinstance(item, dict):
-            return {k: v if "xirr" in k else walk(v, k) for k, v in item.items()}
-        if isinstance(item, list):
-            return [walk(v, key) for v in item]
-        return item.quantize(unit) if isinstance(item, Decimal) else item
-
-    return walk(value)
+    organisation, contract = statement_pair(reference, slug)
+    return payer_statement(contract, organisation), contract
 
 
 def _xlsx(data: bytes, name: str) -> Response:

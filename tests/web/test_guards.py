@@ -170,3 +170,9 @@ def test_a_dispute_without_a_comment_is_refused_with_the_reason(sign_in, demo):
     )
     assert answer.status_code == 422
     assert "Say why" in answer.get_data(as_text=True)
+
+
+def test_a_statement_day_that_is_no_date_answers_400_saying_how_to_write_it(sign_in):
+    page = sign_in("investor", lang="en").get(f"{C}/investors/malar_fund?as_of=1-4-2029")
+    assert page.status_code == 400
+    assert "YYYY-MM-DD" in page.get_data(as_text=True)

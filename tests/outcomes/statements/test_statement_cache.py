@@ -4,9 +4,9 @@ from decimal import Decimal
 
 import pytest
 
-import outcomes.statements.api
+import outcomes.statements.served
 from tests.outcomes.payments.conftest import BASE
-from tests.outcomes.statements.test_statements import STATEMENTS, approved_both  # noqa: F401
+from tests.outcomes.statements.test_statements import STATEMENTS
 
 MALAR = STATEMENTS.format(kind="investors", org="malar_fund", suffix="") + "&as_of=2029-04-01"
 BOTKYRKA = STATEMENTS.format(kind="payers", org="botkyrka", suffix="")
@@ -82,13 +82,13 @@ def test_a_statement_is_built_once_until_something_is_written(
 ):
     app.config["STATEMENT_CACHE_SIZE"] = size
     calls = []
-    build = outcomes.statements.api.build_investor_statement
+    build = outcomes.statements.served.build_investor_statement
 
     def counted(*args):
         calls.append(args)
         return build(*args)
 
-    monkeypatch.setattr(outcomes.statements.api, "build_investor_statement", counted)
+    monkeypatch.setattr(outcomes.statements.served, "build_investor_statement", counted)
     first = client.get(MALAR, headers=people["malar"]).get_json()
     second = client.get(MALAR, headers=people["malar"]).get_json()
     assert first == second

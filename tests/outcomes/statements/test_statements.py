@@ -9,12 +9,9 @@ import pytest
 from sqlalchemy import select
 
 from contracts.models import Organisation
-from outcomes.payments.approvals import approve_run
-from outcomes.payments.service import compute_run
 from outcomes.statements.investor import build_investor_statement
 from outcomes.statements.payer import build_payer_statement
 from sib.extensions import db
-from tests.outcomes.payments.conftest import LATER, SYSTEM
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 STATEMENTS = "/api/v1/{kind}/{org}/statements{suffix}?contract=BOT-NAC-2027"
@@ -22,17 +19,6 @@ STATEMENTS = "/api/v1/{kind}/{org}/statements{suffix}?contract=BOT-NAC-2027"
 
 def organisation(slug):
     return db.session.scalar(select(Organisation).where(Organisation.slug == slug))
-
-
-@pytest.fixture
-def approved_both(figures, drawn):
-    """Runs for 2027 and 2028 computed and approved by every payer (not yet settled)."""
-    for label in ("2027", "2028"):
-        run, _ = compute_run(drawn, label, SYSTEM, today=LATER)
-        for payer in run.payers:
-            approve_run(run, payer.organisation_id, SYSTEM)
-        db.session.commit()
-    return drawn
 
 
 def test_the_senior_investors_statement(approved_both):
