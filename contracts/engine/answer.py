@@ -6,7 +6,7 @@ import json
 from decimal import Decimal
 
 from contracts.engine.money import format_amount, format_decimal
-from contracts.engine.results import Answer, PeriodAnswer
+from contracts.engine.results import Answer, PeriodAnswer, TermLine
 
 ZERO = Decimal(0)
 
@@ -49,39 +49,41 @@ def dumps_answer(answer: Answer) -> str:
     return json.dumps(document, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
 
 
-def _measure(value: Decimal | None) -> str | None:
-    return None if value is None else format_decimal(value)
-
-
 def _period(period: PeriodAnswer, exponent: int) -> dict:
-    def money(amount: Decimal) -> str:
-        return format_amount(amount, exponent)
-
+    # `format_amount` is called directly, not through a local helper: this runs for every
+    # term line of every period, and the extra call per amount was a good part of the cost.
     out = {
         "period": period.label,
-        "terms": [
-            {
-                "term": line.term,
-                "measure": _measure(line.measure),
-                "gate_measure": _measure(line.gate_measure),
-                "amount": money(line.amount),
-                "explanation": line.explanation,
-            }
-            for line in period.terms
-        ],
-        "amount": money(period.amount),
-        "payers": {line.payer: money(line.owed) for line in period.payers},
+        "terms": [_term(line, exponent) for line in period.terms],
+        "amount": format_amount(period.amount, exponent),
+        "payers": {line.payer: format_amount(line.owed, exponent) for line in period.payers},
         "held_back": {
-            line.payer: money(line.held_back) for line in period.payers if line.held_back > 0
-        },  # fmt: skip
+            line.payer: format_amount(line.held_back, exponent)
+            for line in period.payers
+            if line.held_back > 0
+        },
         "investors": {
-            share.investor: {"principal": money(share.principal), "return": money(share.return_)}
+            share.investor: {
+                "principal": format_amount(share.principal, exponent),
+                "return": format_amount(share.return_, exponent),
+            }
             for share in period.investors
         },
     }
     if period.provider > 0:
-        out["provider"] = money(period.provider)
+        out["provider"] = format_amount(period.provider, exponent)
     return out
+
+
+def _term(line: TermLine, exponent: int) -> dict:
+    measure, gate_measure = line.measure, line.gate_measure
+    return {
+        "term": line.term,
+        "measure": None if measure is None else format_decimal(measure),
+        "gate_measure": None if gate_measure is None else format_decimal(gate_measure),
+        "amount": format_amount(line.amount, exponent),
+        "explanation": line.explanation,
+    }
 
 
 def _totals(answer: Answer, exponent: int) -> dict:

@@ -55,13 +55,13 @@ def evaluate(readings: Readings, term: Term, ctx: Context) -> TermRun:
     """
     run = TermRun(term)
     own = readings.measure(term.metric, term.measure, ctx.index, term.cumulative, term.repeatable)
-    run.measure = own.value
+    run.measure = value = own.value
     gate_passed = term.gate is None or _gate(readings, term, ctx.index, own, run)
-    if own.value is None:
+    if value is None:
         run.clause = f"no value: {own.missing}; pays nothing"
     elif gate_passed:
         run.pays = True
-        _kind(readings, term, ctx, own.value, run)
+        _kind(readings, term, ctx, value, run)
     return run
 
 
@@ -89,14 +89,15 @@ def _gate(readings: Readings, term: Term, index: int, own: Reading, run: TermRun
 
 
 def _kind(readings: Readings, term: Term, ctx: Context, measure: Decimal, run: TermRun) -> None:
-    name = ("cumulative " if term.cumulative else "") + term.measure.kind
-    if term.kind == "tiered":
+    name = "cumulative " + term.measure.kind if term.cumulative else term.measure.kind
+    kind = term.kind
+    if kind == "tiered":
         higher = readings.is_higher_better(term.metric, term.measure)
         run.result, run.clause = tiered(term, measure, higher, name)
-    elif term.kind == "linear":
+    elif kind == "linear":
         higher = readings.is_higher_better(term.metric, term.measure)
         run.result, run.clause = linear(term, measure, higher, name)
-    elif readings.contract.metrics[term.metric].participant_level:
+    elif readings.is_per_participant(term.metric):
         _participant_card(readings, term, ctx, run)
     else:
         _aggregate_card(readings, term, ctx, measure, run, name)

@@ -23,10 +23,20 @@ class Position:
     repayments: list[tuple[dt.date, Decimal]] = field(default_factory=list)  # principal
     principal_received: Decimal = ZERO
     return_received: Decimal = ZERO
+    #: Running totals over ``repayments`` (kept by `receive`), so interest at a later date needs
+    #: no walk over every repayment: principal repaid, and principal times its date's ordinal.
+    repaid: Decimal = field(default=ZERO, repr=False)
+    repaid_ordinals: Decimal = field(default=ZERO, repr=False)
+    last_repaid_on: dt.date | None = field(default=None, repr=False)
+    #: `drawn_by` by date: asked several times per period, and drawdowns never change.
+    _drawn: dict[dt.date, Decimal] = field(default_factory=dict, repr=False)
 
     def drawn_by(self, on: dt.date) -> Decimal:
         """Return the principal drawn on or before ``on``."""
-        return sum((d.amount for d in self.drawdowns if d.on <= on), ZERO)
+        drawn = self._drawn.get(on)
+        if drawn is None:
+            drawn = self._drawn[on] = sum((d.amount for d in self.drawdowns if d.on <= on), ZERO)
+        return drawn
 
     def receive(self, on: dt.date, principal: Decimal, ret: Decimal) -> None:
         """Record a distribution of principal and return on ``on``."""
@@ -34,6 +44,10 @@ class Position:
         self.return_received += ret
         if principal:
             self.repayments.append((on, principal))
+            self.repaid += principal
+            self.repaid_ordinals += principal * on.toordinal()
+            if self.last_repaid_on is None or on > self.last_repaid_on:
+                self.last_repaid_on = on
 
 
 def accrued_interest(rate: Decimal, position: Position, on: dt.date) -> Decimal:
@@ -57,10 +71,19 @@ def accrued_interest(rate: Decimal, position: Position, on: dt.date) -> Decimal:
     for d in position.drawdowns:
         if d.on <= on:
             day_sum += d.amount * (on - d.on).days
-    for when, paid in position.repayments:
-        if when <= on:
-            day_sum -= paid * (on - when).days
-    return rate * day_sum / DAYS_A_YEAR
+    return rate * (day_sum - _repaid_days(position, on)) / DAYS_A_YEAR
+
+
+def _repaid_days(position: Position, on: dt.date) -> Decimal:
+    # sum(paid * days to `on`) over repayments on or before `on`. When all of them are (the
+    # usual case: periods settle in date order) it is `on` times the principal repaid less the
+    # running sum of principal times date, exactly the same value with no walk.
+    last = position.last_repaid_on
+    if last is None:
+        return ZERO
+    if last <= on:
+        return position.repaid * on.toordinal() - position.repaid_ordinals
+    return sum((paid * (on - when).days for when, paid in position.repayments if when <= on), ZERO)
 
 
 def return_allowed(contract: Contract, tranche: Tranche, position: Position, on: dt.date):

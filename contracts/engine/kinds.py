@@ -24,11 +24,14 @@ def tiered(term: Term, measure: Decimal, higher: bool, name: str) -> tuple[Decim
     Returns:
         The amount and the sentence saying which tier fired.
     """
-    reached = [(at, pay) for at, pay in term.tiers if reaches(measure, at, higher)]
-    if not reached:
+    fired = None  # the last tier reached (tiers need not be reached in a row)
+    for tier in term.tiers:
+        if (measure >= tier[0]) if higher else (measure <= tier[0]):
+            fired = tier
+    if fired is None:
         first = term.tiers[0][0] if term.tiers else None
         return ZERO, f"{name} {fmt(measure)} reached no tier (the first is at {fmt(first)})"
-    at, pay = reached[-1]
+    at, pay = fired
     return pay, f"{name} {fmt(measure)} reached the tier at {fmt(at)} (pays {fmt(pay)})"
 
 

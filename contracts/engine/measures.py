@@ -40,10 +40,18 @@ class Readings:
         self.labels = [p.label for p in contract.periods]
         self.firsts = first_row_indexes(outcomes.rows)
         self._counted: dict[tuple[str, bool], dict] = {}
+        # Read for every term in every period: looked up once here, not through the model.
+        self._by_period = [outcomes.values.get(label, {}) for label in self.labels]
+        self._per_participant = {c: m.participant_level for c, m in contract.metrics.items()}
+        self._higher = {c: m.higher_is_better for c, m in contract.metrics.items()}
 
     def is_higher_better(self, metric: str, measure: Measure) -> bool:
         """Whether bigger is better for this measure of this metric (TERMS.md "Better")."""
-        return measure.kind != "value" or self.contract.metrics[metric].higher_is_better
+        return measure.kind != "value" or self._higher[metric]
+
+    def is_per_participant(self, metric: str) -> bool:
+        """Whether the metric is counted from participant rows."""
+        return self._per_participant[metric]
 
     def rows(self, metric: str, index: int, repeatable: bool, cumulative: bool) -> list:
         """Return the counted rows of a participant-level metric in a period (or to date).
@@ -66,9 +74,9 @@ class Readings:
 
     def value(self, metric: str, index: int, repeatable: bool = False) -> Decimal | None:
         """Return the metric's value in one period (a count of rows when participant-level)."""
-        if self.contract.metrics[metric].participant_level:
+        if self._per_participant[metric]:
             return Decimal(len(self.rows(metric, index, repeatable, cumulative=False)))
-        return self.outcomes.values.get(self.labels[index], {}).get(metric)
+        return self._by_period[index].get(metric)
 
     def summed(self, metric: str, index: int, repeatable: bool = False) -> Decimal | None:
         """Return the metric's values summed to date, or None without a value in the period."""
@@ -99,17 +107,17 @@ class Readings:
         """
         read = self.summed if cumulative else self.value
         v = read(metric, index, repeatable)
-        label = self.labels[index]
         if v is None:
-            return Reading(None, f"{metric} has no value in period {label}")
+            return Reading(None, f"{metric} has no value in period {self.labels[index]}")
         if measure.kind == "value":
             return Reading(v)
+        label = self.labels[index]
         b = measure.baseline
         if measure.baseline_metric is not None:
             b = read(measure.baseline_metric, index)
             if b is None:
                 return Reading(None, f"baseline {measure.baseline_metric} has no value in {label}")
-        change = v - b if self.contract.metrics[metric].higher_is_better else b - v
+        change = v - b if self._higher[metric] else b - v
         if measure.kind == "change":
             return Reading(change)
         if b == 0:

@@ -79,7 +79,8 @@ def round_minor(amount: Decimal, exponent: int, mode: str = "half_up") -> Decima
     Returns:
         The amount quantized to the minor unit.
     """
-    rounded = amount.quantize(quantum(exponent), rounding=ROUNDING_MODES[mode], context=_WORK)
+    unit = _QUANTA.get(exponent) or quantum(exponent)  # the table first: asked for every term
+    rounded = amount.quantize(unit, rounding=ROUNDING_MODES[mode], context=_WORK)
     return _WORK.add(rounded, ZERO)  # adding 0 turns -0.00 into 0.00
 
 
@@ -115,15 +116,27 @@ def split(
     Returns:
         ``{key: part}`` in the order of ``shares``; the parts sum exactly to ``total``.
     """
-    return dict(_split(total, tuple(shares), exponent))
+    return dict(split_pairs(total, tuple(shares), exponent))
 
 
 @lru_cache(maxsize=1 << 14, typed=True)  # term amounts and shares repeat period after period
-def _split(total: Decimal, shares: tuple, exponent: int) -> tuple[tuple[str, Decimal], ...]:
-    # `split` as ``(key, part)`` pairs. The parts depend only on the values, so equal values
-    # may share a cached answer whatever their written form.
+def split_pairs(total: Decimal, shares: tuple, exponent: int) -> tuple[tuple[str, Decimal], ...]:
+    """Return `split` as ``(key, part)`` pairs, without building a dict.
+
+    The parts depend only on the values, so equal values may share a remembered answer
+    whatever their written form.
+
+    Args:
+        total: the amount to split, in whole minor units.
+        shares: ``(key, weight)`` pairs in priority order, as a tuple (it is a cache key).
+        exponent: the currency's minor-unit exponent.
+
+    Returns:
+        ``(key, part)`` in the order of ``shares``; the parts sum exactly to ``total``.
+    """
     if total < 0:
-        return tuple((key, _WORK.minus(part)) for key, part in _split(-total, shares, exponent))
+        negated = split_pairs(-total, shares, exponent)
+        return tuple((key, _WORK.minus(part)) for key, part in negated)
     weight = sum((w for _, w in shares), ZERO)
     if weight <= 0:
         return tuple((key, ZERO.quantize(quantum(exponent), context=_WORK)) for key, _ in shares)

@@ -82,8 +82,10 @@ def apply_yearly_cap(book: PayerBook, due: Decimal, year: int, cap: Decimal | No
     Returns:
         A YearlyCapMove; ``owed = due + carried + netted - held_back - deficit``.
     """
-    carried = sum((v for y, v in book.held.items() if y < year), ZERO)
-    book.held = {y: v for y, v in book.held.items() if y >= year}
+    carried = ZERO
+    if book.held and min(book.held) < year:  # most periods have nothing from earlier years
+        carried = sum((v for y, v in book.held.items() if y < year), ZERO)
+        book.held = {y: v for y, v in book.held.items() if y >= year}
     netted = book.balance
     total = due + carried + netted
     book.balance = ZERO

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import Decimal
+from types import MappingProxyType
 
 from contracts.engine.caps import cap_per_period, group_cap, reduce_pro_rata
 from contracts.engine.evaluate import Context, TermRun, evaluate, explanation
@@ -10,14 +12,19 @@ from contracts.engine.interest import capacity
 from contracts.engine.ledger import Ledger
 from contracts.engine.model import Period
 from contracts.engine.money import format_decimal as fmt
-from contracts.engine.money import round_minor
+from contracts.engine.money import round_minor, split_pairs
 from contracts.engine.participants import apply_participant_cap
-from contracts.engine.payers import YearlyCapMove, apply_yearly_cap, held_total, split_term
+from contracts.engine.payers import YearlyCapMove, apply_yearly_cap, held_total, shares_for
 from contracts.engine.results import InvestorShare, PayerLine, PeriodAnswer, TermLine
 from contracts.engine.waterfall import Distribution, distribute
 
 ZERO = Decimal(0)
 UNLIMITED = Decimal("Infinity")
+#: What a term valued in earlier periods when it valued nothing: one shared, read-only mapping
+#: rather than a new dict per term and period.
+NOTHING_VALUED: Mapping[int, Decimal] = MappingProxyType({})
+#: Kinds whose evaluation reads the period's measures alone (everything else is a rate card).
+PLAIN_KINDS = frozenset({"tiered", "linear"})
 
 
 def settle_period(ledger: Ledger, index: int) -> PeriodAnswer:
@@ -44,27 +51,35 @@ def settle_period(ledger: Ledger, index: int) -> PeriodAnswer:
     _step_four(ledger, paying)
     if contract.investors and contract.surplus == "retained":
         reduce_pro_rata(paying, room, contract.exponent, "investor capacity")
-    earned, memory = ledger.earned, ledger.memory
-    for run in runs:
-        earned[run.term.id] += run.amount
-        memory[run.term.group] += run.amount
-        ledger.total += run.amount
+    _remember(ledger, runs)
     parts, dues, moves = _steps_six_seven(ledger, period, runs)
     distribution = _pay_out(ledger, period, sum((m.owed for m in moves.values()), ZERO), known)
     return _frozen(period, runs, parts, dues, moves, distribution)
 
 
+def _remember(ledger: Ledger, runs: list[TermRun]) -> None:
+    # What later periods read: each term's and group's amounts so far, and the overall total.
+    earned, memory, total = ledger.earned, ledger.memory, ledger.total
+    for run in runs:
+        amount = run.amount
+        earned[run.term.id] += amount
+        memory[run.term.group] += amount
+        total += amount
+    ledger.total = total
+
+
 def _frozen(period, runs, parts, dues, moves, distribution, terminated=False) -> PeriodAnswer:
     # The working records become the answer's frozen lines; payers in the contract's order.
+    # `parts` holds each paying term's ``(payer, part)`` pairs, which is what a line keeps.
     year = period.payment_on.year
     return PeriodAnswer(
         label=period.label,
         payment_on=period.payment_on,
-        terms=tuple(
+        terms=tuple([
             TermLine(run.term.id, run.measure, run.gate_measure, run.amount, explanation(run),
-                     tuple(parts.get(run.term.id, {}).items()))
+                     parts.get(run.term.id, ()))
             for run in runs
-        ),
+        ]),
         payers=tuple(
             PayerLine(payer, dues[payer], m.carried, m.netted, m.held_back, m.deficit,
                       m.owed, year)
@@ -92,8 +107,15 @@ def _evaluate_all(ledger: Ledger, index: int, terms, room: Decimal) -> list[Term
     # until "investors_repaid"; a cumulative term counts net of its group's memory then.
     runs, before, group_memory = [], ZERO, dict(ledger.memory)
     readings, earned, valued = ledger.readings, ledger.earned, ledger.valued
+    # Only rate cards read what a term earned before, the room left or rows valued earlier;
+    # the other kinds share one context that gives the period alone.
+    plain = Context(index, ZERO, ZERO, NOTHING_VALUED)
     for term in terms:
-        ctx = Context(index, earned[term.id], room - before, valued.get(term.id, {}))
+        ctx = plain
+        if term.kind not in PLAIN_KINDS:
+            ctx = Context(
+                index, earned[term.id], room - before, valued.get(term.id, NOTHING_VALUED)
+            )
         run = evaluate(readings, term, ctx)
         if run.pays:
             figure = run.result
@@ -152,13 +174,17 @@ def _steps_one_to_three(ledger: Ledger, runs: list[TermRun]) -> None:
     for run in runs:
         if not run.pays:
             continue
-        group = run.term.group
+        term = run.term
+        group = term.group
         run.amount = run.result
-        if run.term.cumulative:
+        if term.cumulative:
             run.amount = run.result - memory[group]
             run.notes.append(f"less {fmt(memory[group])} already earned by its group")
-        cap_per_period(run)
-        group_cap(run, group_caps.get(group), memory[group])
+        if term.cap_per_period is not None:  # both caps are rare: skip the calls without them
+            cap_per_period(run)
+        cap = group_caps.get(group)
+        if cap is not None:
+            group_cap(run, cap, memory[group])
         run.amount = round_minor(run.amount, exponent, rounding)
         memory[group] += run.amount
 
@@ -174,13 +200,14 @@ def _step_four(ledger: Ledger, paying: list[TermRun]) -> None:
 
 def _steps_six_seven(ledger: Ledger, period: Period, runs: list[TermRun]):
     # Step 6 splits each paying term among payers; step 7 caps each payer's total for the year.
-    contract, label = ledger.contract, period.label
+    contract, label, exponent = ledger.contract, period.label, ledger.contract.exponent
     dues = {payer: ZERO for payer in contract.payers}
-    parts: dict[str, dict[str, Decimal]] = {}
+    parts: dict[str, tuple[tuple[str, Decimal], ...]] = {}  # term id -> (payer, part) pairs
     for run in runs:
         if run.pays:
-            parts[run.term.id] = split = split_term(contract, run.term, label, run.amount)
-            for payer, part in split.items():
+            shares = shares_for(contract, run.term, label)
+            parts[run.term.id] = pairs = split_pairs(run.amount, shares, exponent)
+            for payer, part in pairs:
                 dues[payer] = dues.get(payer, ZERO) + part
     moves: dict[str, YearlyCapMove] = {}
     for payer in contract.payers:
@@ -195,8 +222,11 @@ def _steps_six_seven(ledger: Ledger, period: Period, runs: list[TermRun]):
 def _note_yearly_cap(runs, parts, payer: str, cap: Decimal, moved: Decimal) -> None:
     note = f"{payer}'s yearly_cap {fmt(cap)} bound ({fmt(moved)} held back)"
     for run in runs:
-        if parts.get(run.term.id, {}).get(payer, ZERO) > 0:
-            run.caps.append(note)
+        for who, part in parts.get(run.term.id, ()):  # each payer appears once in a term's parts
+            if who == payer:
+                if part > 0:
+                    run.caps.append(note)
+                break
 
 
 def _pay_out(ledger: Ledger, period: Period, money: Decimal, known: dict) -> Distribution:

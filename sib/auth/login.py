@@ -6,12 +6,16 @@ neither the answer nor its timing tells which. Failures are counted per (account
 address): after FREE_FAILURES in a row from one address, each further failure from that
 address makes the account wait there 2, 4, 8 ... seconds, up to MAX_LOCK_SECONDS. The same
 account from another address is not slowed down, so a stranger cannot lock a user out.
+
+One address trying many accounts a few times each (password spraying) meets a second limit:
+after ADDRESS_FAILURES failures across all accounts whose last failure there lies within
+ADDRESS_WINDOW, every login from that address is refused until the window has passed.
 """
 
 import hashlib
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 
 from sib.auth.models import LoginThrottle, User
@@ -22,6 +26,11 @@ from sib.extensions import db
 FREE_FAILURES = 4
 #: seconds; the longest wait after failed logins (it doubles from 2 s up to this)
 MAX_LOCK_SECONDS = 15 * 60
+#: failures from one address across every account (each account's last failure within the
+#: window) after which that address is refused for any account: far above what an office of
+#: people mistyping their passwords reaches, far below what spraying a user list needs
+ADDRESS_FAILURES = 50
+ADDRESS_WINDOW = timedelta(minutes=15)
 #: a (account, address) pair without a failure for this long starts afresh
 FORGET_AFTER = timedelta(days=1)
 
@@ -36,6 +45,8 @@ def user_for_login(email: str, password: str, client: str, at: datetime) -> User
     throttle = _throttle(email, client)
     if throttle is not None and throttle.locked_until is not None and throttle.locked_until > at:
         return None  # refused without counting, so hammering does not stretch the wait
+    if _address_refused(client, at):
+        return None  # likewise; and a right password is refused too, so it tells nothing
     if not right:
         _count_failure(throttle, email, client, at)
         return None
@@ -51,6 +62,15 @@ def forget_failures(email: str) -> None:
 
 def _digest(email: str) -> str:
     return hashlib.sha256(email.strip().lower().encode("utf-8")).hexdigest()
+
+
+def _address_refused(client: str, at: datetime) -> bool:
+    recent = db.session.scalar(
+        select(func.coalesce(func.sum(LoginThrottle.failures), 0)).where(
+            LoginThrottle.client == client[:64], LoginThrottle.last_failed_at > at - ADDRESS_WINDOW
+        )
+    )
+    return recent >= ADDRESS_FAILURES
 
 
 def _throttle(email: str, client: str) -> LoginThrottle | None:

@@ -270,3 +270,24 @@ def test_production_cookies_are_secure():
     from config import ProductionConfig
 
     assert ProductionConfig.SESSION_COOKIE_SECURE is True
+
+
+def test_one_address_spraying_many_accounts_is_refused_for_every_account(officer):
+    # 50 accounts, one wrong password each, from one address within a few minutes
+    for n in range(login.ADDRESS_FAILURES):
+        at = AT + timedelta(seconds=5 * n)
+        assert attempt("Summer2027!", email=f"user{n}@botkyrka.test", at=at) is None
+    last = AT + timedelta(seconds=5 * (login.ADDRESS_FAILURES - 1))
+    # From that address even a right password is refused, and tells nothing...
+    assert attempt(PASSWORD, at=last + timedelta(seconds=1)) is None
+    # ... while the same user elsewhere signs in, and the address is let in again once 15
+    # minutes have passed since its last failure.
+    assert attempt(PASSWORD, client=THERE, at=last + timedelta(seconds=1)) == officer
+    assert attempt(PASSWORD, at=last + timedelta(minutes=15, seconds=1)) == officer
+
+
+def test_an_office_mistyping_passwords_is_not_refused(officer):
+    # 45 people behind one address each mistype once in the same quarter of an hour
+    for n in range(45):
+        attempt("typo", email=f"user{n}@botkyrka.test", at=AT + timedelta(seconds=10 * n))
+    assert attempt(PASSWORD, at=AT + timedelta(minutes=8)) == officer
