@@ -68,6 +68,7 @@ MATRIX: dict[str, dict[str, Reach]] = {
     "audit.checkpoints.read":  {ADMIN: ALL, AUDITOR: ALL},
     "user.list":               {ADMIN: ALL},
     "user.create":             {ADMIN: ALL},
+    "user.set_password":       {ADMIN: ALL},
     "token.list":              {ADMIN: ALL},
     "token.create":            {ADMIN: ALL},
     "token.revoke":            {ADMIN: ALL},

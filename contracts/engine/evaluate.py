@@ -13,6 +13,7 @@ from contracts.engine.money import format_decimal as fmt
 from contracts.engine.participants import UnitEvent
 
 ZERO = Decimal(0)
+NO_CAP_BOUND = ("no cap bound",)
 
 
 @dataclass(slots=True)
@@ -182,7 +183,9 @@ def explanation(run: TermRun) -> str:
     Returns:
         One plain-language sentence, parts separated by semicolons.
     """
-    parts = [run.gate_note, run.clause, *run.notes]
+    parts = [run.gate_note, run.clause]
+    if run.notes:
+        parts += run.notes
     if run.pays:
-        parts += run.caps or ["no cap bound"]
-    return "; ".join([p for p in parts if p])
+        parts += run.caps or NO_CAP_BOUND
+    return "; ".join(filter(None, parts))  # empty parts (no gate, no clause) are left out

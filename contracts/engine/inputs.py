@@ -120,6 +120,7 @@ def _values(contract: Contract, raw: object, found: _Collector) -> dict:
         found.add("$.values", "The values must be an object of periods, each an object of metrics.")
         return {}
     labels = {p.label for p in contract.periods}
+    aggregate = {code for code, m in contract.metrics.items() if not m.participant_level}
     out: dict[str, dict[str, Decimal]] = {}
     for label, by_metric in raw.items():
         path = f"$.values.{label}"
@@ -129,11 +130,16 @@ def _values(contract: Contract, raw: object, found: _Collector) -> dict:
         if not isinstance(by_metric, Mapping):
             found.add(path, "The values of a period must be an object of metric codes.")
             continue
-        out[label] = {}
+        out[label] = numbers = {}
         for code, text in by_metric.items():
-            number = _value(contract, code, text, path, found)
+            # The usual case inline (an aggregate metric's decimal string); `_value` does the rest.
+            number = None
+            if code in aggregate and isinstance(text, str):
+                number = _plain_decimal(text)
+            if number is None:
+                number = _value(contract, code, text, path, found)
             if number is not None:
-                out[label][code] = number
+                numbers[code] = number
     return out
 
 

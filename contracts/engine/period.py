@@ -80,15 +80,15 @@ def _frozen(period, runs, parts, dues, moves, distribution, terminated=False) ->
                      parts.get(run.term.id, ()))
             for run in runs
         ]),
-        payers=tuple(
+        payers=tuple([
             PayerLine(payer, dues[payer], m.carried, m.netted, m.held_back, m.deficit,
                       m.owed, year)
             for payer, m in moves.items()
-        ),
-        investors=tuple(
+        ]),
+        investors=tuple([
             InvestorShare(org, principal, ret)
             for org, (principal, ret) in distribution.investors.items()
-        ),
+        ]),
         provider=distribution.provider,
         terminated=terminated,
     )  # fmt: skip

@@ -34,6 +34,8 @@ def capped_split(amount: Decimal, weights, caps: dict, exponent: int) -> dict[st
         ``{key: part}`` for every key; the parts sum to at most ``amount``.
     """
     parts = {key: ZERO for key, _ in weights}
+    if amount <= 0:
+        return parts  # nothing to share (often: principal took the whole period's money)
     active = [(k, w) for k, w in weights if w > 0 and (caps[k] is None or caps[k] > 0)]
     while active and amount > 0:
         total = sum((w for _, w in active), ZERO)

@@ -70,8 +70,7 @@ class Users(MethodView):
 
 @blp.route("/users/<int:user_id>/password")
 class UserPassword(MethodView):
-    # Whoever may create users may set their passwords: the same admin-only reach.
-    @guard("user.create")
+    @guard("user.set_password")
     @blp.arguments(NewPasswordSchema)
     @blp.response(204)
     def put(self, args, user_id):

@@ -81,7 +81,7 @@ def revoke_token(token_id):
 
 
 @blueprint.post("/users/<int:user_id>/password")
-@guard("user.create")
+@guard("user.set_password")
 def set_password(user_id):
     found = service.user_by_id(user_id)
     try:

@@ -85,6 +85,8 @@ def actor(*roles: str) -> Actor:
         # actions on no contract: users and tokens are the admin's
         ("admin",            "user.create",             None,         None,      ALLOW),
         ("contract_manager", "user.create",             None,         None,      403),
+        ("admin",            "user.set_password",       None,         None,      ALLOW),
+        ("auditor",          "user.set_password",       None,         None,      403),
         ("auditor",          "audit.verify",            None,         None,      ALLOW),
         ("finance_officer",  "audit.read",              None,         None,      403),
     ],
