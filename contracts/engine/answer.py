@@ -6,7 +6,7 @@ import json
 from decimal import Decimal
 
 from contracts.engine.money import format_amount, format_decimal
-from contracts.engine.results import Answer, PeriodAnswer, TermLine
+from contracts.engine.results import Answer, PeriodAnswer
 
 ZERO = Decimal(0)
 
@@ -50,11 +50,23 @@ def dumps_answer(answer: Answer) -> str:
 
 
 def _period(period: PeriodAnswer, exponent: int) -> dict:
-    # `format_amount` is called directly, not through a local helper: this runs for every
-    # term line of every period, and the extra call per amount was a good part of the cost.
+    # `format_amount` and `format_decimal` are called directly, with no helper in between:
+    # this runs for every term line of every period, and an extra call per figure was a good
+    # part of the time the answer took.
     out = {
         "period": period.label,
-        "terms": [_term(line, exponent) for line in period.terms],
+        "terms": [
+            {
+                "term": line.term,
+                "measure": None if line.measure is None else format_decimal(line.measure),
+                "gate_measure": (
+                    None if line.gate_measure is None else format_decimal(line.gate_measure)
+                ),
+                "amount": format_amount(line.amount, exponent),
+                "explanation": line.explanation,
+            }
+            for line in period.terms
+        ],
         "amount": format_amount(period.amount, exponent),
         "payers": {line.payer: format_amount(line.owed, exponent) for line in period.payers},
         "held_back": {
@@ -73,17 +85,6 @@ def _period(period: PeriodAnswer, exponent: int) -> dict:
     if period.provider > 0:
         out["provider"] = format_amount(period.provider, exponent)
     return out
-
-
-def _term(line: TermLine, exponent: int) -> dict:
-    measure, gate_measure = line.measure, line.gate_measure
-    return {
-        "term": line.term,
-        "measure": None if measure is None else format_decimal(measure),
-        "gate_measure": None if gate_measure is None else format_decimal(gate_measure),
-        "amount": format_amount(line.amount, exponent),
-        "explanation": line.explanation,
-    }
 
 
 def _totals(answer: Answer, exponent: int) -> dict:
