@@ -3,6 +3,7 @@
 The rule itself is sib.policy's; this module only reads the parties from the database.
 """
 
+from flask import has_request_context, request
 from sqlalchemy import Select, exists, select
 
 from contracts.models import Contract, ContractVersion, Organisation, Party
@@ -82,16 +83,19 @@ def visible_contract(reference: str, action: str | None = None) -> Contract:
     404, as if it did not exist, when the actor's organisation has no business with it; 403
     when it may see the contract but not act on it so.
     """
+    action = action or current_action("contract.read")
+    # The guard asks first (every view with a `reference`), then the view itself: the answer
+    # is kept for the request (in its WSGI environ: tests and the CLI share `g` between
+    # requests) so that the two cost one lookup.
+    seen = request.environ.setdefault("sib.visible_contracts", {}) if has_request_context() else {}
+    if (reference, action) in seen:
+        return seen[(reference, action)]
     not_found = f"No contract {reference}."
     contract = db.session.scalar(select(Contract).where(Contract.reference == reference))
     if contract is None:
         raise NotFoundError(not_found)
-    actor = current_actor()
-    require(
-        action or current_action("contract.read"),
-        standing_of(actor.organisation_id, contract),
-        not_found=not_found,
-    )
+    require(action, standing_of(current_actor().organisation_id, contract), not_found=not_found)
+    seen[(reference, action)] = contract
     return contract
 
 
