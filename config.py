@@ -9,6 +9,8 @@ BASE_DIR = Path(__file__).resolve().parent
 DEFAULT_SECRET = "dev-only-secret-change-me"  # noqa: S105 - a marker production refuses
 DEFAULT_PSEUDONYM_KEY = "dev-only-pseudonym-key-change-me"
 DEFAULT_AUDIT_KEY = "dev-only-audit-key-change-me"
+#: base64 of SHA-256("dev-only-audit-signing-key-change-me"): an Ed25519 key anyone can rebuild
+DEFAULT_AUDIT_SIGNING_KEY = "cPlYAeO28McD30w/beqtKwEJM+taR6gVnojsqNIVXEk="
 
 
 def _env_int(name: str, default: int) -> int:
@@ -33,6 +35,11 @@ class Config:
     AUDIT_KEY = os.environ.get("AUDIT_KEY", DEFAULT_AUDIT_KEY)
     #: earlier audit keys, comma-separated, still accepted when verifying (key rotation)
     AUDIT_PREVIOUS_KEYS = os.environ.get("AUDIT_PREVIOUS_KEYS", "")
+    #: Ed25519 private key (base64 of its 32 bytes) that also signs checkpoints, so auditors
+    #: check them with the public key alone (docs/audit.md); never in the database
+    AUDIT_SIGNING_KEY = os.environ.get("AUDIT_SIGNING_KEY", DEFAULT_AUDIT_SIGNING_KEY)
+    #: earlier signing keys' public keys (base64), comma-separated: their checkpoints still count
+    AUDIT_PREVIOUS_PUBLIC_KEYS = os.environ.get("AUDIT_PREVIOUS_PUBLIC_KEYS", "")
     #: outbox of signed audit checkpoints, outside the database (empty: none written or read)
     AUDIT_CHECKPOINT_DIR = os.environ.get(
         "AUDIT_CHECKPOINT_DIR", str(INSTANCE_DIR / "audit-checkpoints")
@@ -122,6 +129,8 @@ class TestConfig(Config):
     SECRET_KEY = "test-secret"  # noqa: S105
     PSEUDONYM_KEY = "test-pseudonym-key"
     AUDIT_KEY = "test-audit-key"
+    #: base64 of SHA-256("test-audit-signing-key")
+    AUDIT_SIGNING_KEY = "2TskdK/Pt/PgzTo8alj3wX73nDZ5xFI9Av9KI7VbNE4="
     #: tests that publish checkpoints point this at their own folder
     AUDIT_CHECKPOINT_DIR = ""
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL") or (
@@ -152,6 +161,7 @@ class ProductionConfig(Config):
             ("SECRET_KEY", DEFAULT_SECRET),
             ("PSEUDONYM_KEY", DEFAULT_PSEUDONYM_KEY),
             ("AUDIT_KEY", DEFAULT_AUDIT_KEY),
+            ("AUDIT_SIGNING_KEY", DEFAULT_AUDIT_SIGNING_KEY),
         ):
             value = getattr(cls, name)
             weakness = "is the development default" if value == default else key_weakness(value)

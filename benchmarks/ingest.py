@@ -198,6 +198,8 @@ def _bench_app(database_url: str):
         SQLALCHEMY_DATABASE_URI = database_url
         PSEUDONYM_KEY = "benchmark-pseudonym-key-of-32-bytes"
         AUDIT_KEY = "benchmark-audit-key-of-32-bytes-long"
+        #: base64 of 32 bytes: an Ed25519 key (sib/audit_signing.py), for checkpoints
+        AUDIT_SIGNING_KEY = "YmVuY2htYXJrLXNpZ25pbmcta2V5LW9mLTMyLWJ5dGU="
         #: bytes; a 1M-row sheet of 8 columns is about 36 MB, above the default 20 MB
         MAX_UPLOAD_BYTES = 64 * 1024 * 1024
 

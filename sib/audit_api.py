@@ -1,4 +1,4 @@
-"""The auditor's API on the whole log: incremental pulls of events, checkpoints, the chain check."""
+"""The auditor's API on the whole log: events, checkpoints, public keys, the chain check."""
 
 import json
 
@@ -96,6 +96,14 @@ class CheckpointSchema(Schema):
     keyed_from = fields.Integer(metadata={"description": "The first sealed event"})
     key_id = fields.String()
     signature = fields.String(metadata={"description": "HMAC-SHA256 under the audit key"})
+    signing_key_id = fields.String(
+        metadata={"description": "The Ed25519 key that signed it too (see /audit/public-keys); "
+                  "absent on checkpoints taken before Ed25519 signing"},
+    )  # fmt: skip
+    ed25519_signature = fields.String(
+        metadata={"description": "Ed25519 over the canonical JSON of seq, hash, at, keyed_from, "
+                  "key_id and signing_key_id (hex); anyone with the public key can check it"},
+    )  # fmt: skip
     token = fields.String(metadata={"description": "All of the above on one line, for `verify`"})
 
 
@@ -106,6 +114,23 @@ class CheckpointsSchema(Schema):
     published = fields.List(
         fields.Nested(CheckpointSchema),
         metadata={"description": "The latest checkpoints in the outbox, oldest first"},
+    )
+
+
+class PublicKeySchema(Schema):
+    key_id = fields.String(
+        metadata={"description": "First 16 hex digits of SHA-256 of the raw public key"}
+    )
+    algorithm = fields.String(metadata={"description": "Always Ed25519"})
+    current = fields.Boolean(metadata={"description": "Whether it signs new checkpoints"})
+    public_key = fields.String(metadata={"description": "The raw 32 bytes, base64"})
+    pem = fields.String(metadata={"description": "The same as PEM (SubjectPublicKeyInfo)"})
+
+
+class PublicKeysSchema(Schema):
+    keys = fields.List(
+        fields.Nested(PublicKeySchema),
+        metadata={"description": "The current key first, then those of earlier checkpoints"},
     )
 
 
@@ -170,8 +195,9 @@ def held_checkpoints(tokens: list[str]) -> list[Checkpoint]:
         except CheckpointError as error:
             errors.append((path, str(error)))
             continue
-        if not checkpoint.is_signed_by(keyring):
-            errors.append((path, "not signed by this service's audit key"))
+        problem = checkpoint.signature_problem(keyring)
+        if problem:
+            errors.append((path, f"not signed by this service's audit key: {problem}"))
         held.append(checkpoint)
     if errors:
         raise ServiceError("A checkpoint given cannot be used.", errors)
@@ -190,3 +216,12 @@ class Checkpoints(MethodView):
             "current": take_checkpoint(current_keyring()).as_dict(),
             "published": [c.as_dict() for c in outbox[-args["limit"] :]],
         }
+
+
+@blp.route("/public-keys")
+class PublicKeys(MethodView):
+    @guard("audit.checkpoints.read")
+    @blp.response(200, PublicKeysSchema)
+    def get(self):
+        """The public keys that check checkpoints' Ed25519 signatures, with no secret needed."""
+        return {"keys": current_keyring().signing.published()}

@@ -1,7 +1,9 @@
 """The audit key: seals each event's hash (HMAC-SHA256) and signs checkpoints; never stored.
 
 The key lives in the configuration (AUDIT_KEY), outside the database, so someone who can
-write the tables can recompute the plain SHA-256 chain but not the seals over it.
+write the tables can recompute the plain SHA-256 chain but not the seals over it. The keyring
+also carries the Ed25519 signing key (sib/audit_signing.py), which signs checkpoints a second
+time so that auditors can check them with its public key alone.
 """
 
 import hashlib
@@ -10,6 +12,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from flask import current_app
+
+from sib.audit_signing import SigningKey, SigningKeyError
 
 #: domain tags: a row's seal can never be replayed as a checkpoint's signature, or back
 ROW_TAG, CHECKPOINT_TAG, KEY_ID_TAG = b"sib-audit-row\n", b"sib-audit-checkpoint\n", b"sib-key-id"
@@ -30,6 +34,8 @@ class Keyring:
 
     current: bytes
     previous: tuple[bytes, ...] = ()
+    #: the Ed25519 key that also signs checkpoints (None: HMAC signatures only)
+    signing: SigningKey | None = None
 
     @classmethod
     def from_secrets(cls, current: str, previous: Iterable[str] = ()) -> "Keyring":
@@ -74,11 +80,26 @@ class Keyring:
 
 
 def init_app(app) -> None:
-    """Build the app's keyring from AUDIT_KEY and AUDIT_PREVIOUS_KEYS."""
+    """Build the app's keyring from AUDIT_KEY, AUDIT_SIGNING_KEY and their previous keys."""
     if not app.config.get("AUDIT_KEY"):
         raise RuntimeError("AUDIT_KEY must be set: it seals the audit log")
+    if not app.config.get("AUDIT_SIGNING_KEY"):
+        raise RuntimeError("AUDIT_SIGNING_KEY must be set: it signs the audit log's checkpoints")
     previous = str(app.config.get("AUDIT_PREVIOUS_KEYS") or "").split(",")
-    app.extensions["sib.audit_keys"] = Keyring.from_secrets(app.config["AUDIT_KEY"], previous)
+    keyring = Keyring.from_secrets(app.config["AUDIT_KEY"], previous)
+    try:
+        signing = SigningKey.from_config(
+            app.config["AUDIT_SIGNING_KEY"],
+            str(app.config.get("AUDIT_PREVIOUS_PUBLIC_KEYS") or "").split(","),
+        )
+    except SigningKeyError as error:
+        raise RuntimeError(
+            f"{error}. Set AUDIT_SIGNING_KEY to base64 of 32 random bytes, e.g. "
+            "python -c 'import secrets; print(secrets.token_urlsafe(32))', and "
+            "AUDIT_PREVIOUS_PUBLIC_KEYS to earlier public keys as `sib audit public-key` "
+            "prints them (base64), comma-separated"
+        ) from error
+    app.extensions["sib.audit_keys"] = Keyring(keyring.current, keyring.previous, signing)
 
 
 def current_keyring() -> Keyring:

@@ -31,9 +31,9 @@ def verify(held: Sequence[Checkpoint] = ()) -> dict:
     outbox, problems = published(current_app.config.get("AUDIT_CHECKPOINT_DIR"))
     checkpoints = [*outbox, *held]
     problems += [
-        f"the checkpoint of {c.at} (seq {c.seq}) is not signed by a known audit key"
+        f"the checkpoint of {c.at} (seq {c.seq}) is not signed by a known audit key: {problem}"
         for c in checkpoints
-        if not c.is_signed_by(keyring)
+        if (problem := c.signature_problem(keyring))
     ]
     walk = Walk(keyring, checkpoints, int(current_app.config.get("AUDIT_UNSEALED_UNTIL") or 0))
     if problems:
@@ -45,7 +45,7 @@ class Walk:
     """One pass over the log, oldest first, remembering what the next row must match."""
 
     def __init__(
-        self, keyring: Keyring, checkpoints: Sequence[Checkpoint], unsealed_until: int = 0
+        self, keyring: Keyring | None, checkpoints: Sequence[Checkpoint], unsealed_until: int = 0
     ) -> None:
         self.keyring, self.unsealed_until = keyring, unsealed_until
         self.pins: dict[int, list[Checkpoint]] = defaultdict(list)

@@ -1,5 +1,6 @@
 """Fixtures for the audit log's tests: appending events, tampering as an intruder, an outbox."""
 
+import json
 from contextlib import contextmanager
 
 import pytest
@@ -60,3 +61,21 @@ def outbox(app, tmp_path, monkeypatch):
     folder = tmp_path / "audit-checkpoints"
     monkeypatch.setitem(app.config, "AUDIT_CHECKPOINT_DIR", str(folder))
     return folder
+
+
+@pytest.fixture
+def export_log(client, tmp_path):
+    """A factory: pull the whole log page by page, as an auditor does, into one file of pages."""
+
+    def export_(headers, limit: int = 2, name: str = "export.json"):
+        pages, after = [], 0
+        while after is not None:
+            query = {"after": after, "limit": limit}
+            page = client.get("/api/v1/audit/events", query_string=query, headers=headers)
+            pages.append(page.get_json())
+            after = pages[-1]["next_after"]
+        path = tmp_path / name
+        path.write_text(json.dumps(pages))
+        return path
+
+    return export_

@@ -84,15 +84,22 @@ def test_a_held_checkpoint_names_the_first_missing_row(client, auditor, append, 
     assert (verdict["ok"], verdict["first_bad_seq"], verdict["checked"]) == (False, 4, 3)
 
 
+HMAC_REFUSED = "its HMAC signature does not match any configured audit key"
+ED25519_REFUSED = "its Ed25519 signature does not match key"
+
+
 @pytest.mark.parametrize(
-    ("edit", "message"),
+    ("edit",                          "reason"),
     [
-        ({"seq": 1},              "not signed by this service's audit key"),
-        ({"signature": "0" * 64}, "not signed by this service's audit key"),
-        ({"key_id": "f" * 16},    "not signed by this service's audit key"),
+        ({"seq": 1},                      HMAC_REFUSED),
+        ({"signature": "0" * 64},         HMAC_REFUSED),
+        ({"key_id": "f" * 16},            HMAC_REFUSED),
+        ({"ed25519_signature": "0" * 128}, ED25519_REFUSED),
+        ({"signing_key_id": "f" * 16},    "it is signed by Ed25519 key ffffffffffffffff, which is "
+                                          "not AUDIT_SIGNING_KEY's public key"),
     ],
 )  # fmt: skip
-def test_an_edited_checkpoint_is_refused(client, auditor, append, edit, message):
+def test_an_edited_checkpoint_is_refused(client, auditor, append, edit, reason):
     append(1)
     current = client.get("/api/v1/audit/checkpoints", headers=auditor).get_json()["current"]
     forged = json.dumps({k: v for k, v in current.items() if k != "token"} | edit)
@@ -100,7 +107,9 @@ def test_an_edited_checkpoint_is_refused(client, auditor, append, edit, message)
                           headers=auditor)  # fmt: skip
     assert response.status_code == 422
     assert response.mimetype == "application/problem+json"
-    assert response.get_json()["errors"] == [{"path": "query.checkpoint[0]", "message": message}]
+    (error,) = response.get_json()["errors"]
+    assert error["path"] == "query.checkpoint[0]"
+    assert error["message"].startswith(f"not signed by this service's audit key: {reason}")
 
 
 def test_an_unreadable_checkpoint_is_refused(client, auditor):

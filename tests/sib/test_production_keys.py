@@ -9,6 +9,7 @@ GOOD = {
     "SECRET_KEY": "q8Vd1-Zr4tWm9LxB2nKc7HsPjE3yGaUf",
     "PSEUDONYM_KEY": "Tz6hN0wR5eXb8JmQ3vLs1KdY9pCgA4uF",
     "AUDIT_KEY": "Lm2Qx7Rb9Wc4Nv1Ze8Ht5Jk3Pf6Ys0Gd",
+    "AUDIT_SIGNING_KEY": "Xk9-3dQ0vN7rYbT2hLp5WmE8sCj1uGa4Zf6RoKxHy_c",
 }
 
 
