@@ -98,12 +98,9 @@ class ExportWalk(Walk):
         self.anchored = 0
 
     def over(self, rows: Iterable[Mapping]) -> dict:
-        for row in rows:
-            problem = self.row_problem(row)
-            if problem:
-                return self.verdict(self.expected, problem)
-            self.expected, self.prev_hash = self.expected + 1, row["hash"]
-            self.checked += 1
+        bad = self.through(rows)
+        if bad:
+            return bad
         found = self.length_problem()
         return self.verdict(*found) if found else self.verdict(None, None)
 

@@ -6,7 +6,7 @@ and a deleted tail or an emptied log (shorter than a checkpoint, or than the cha
 """
 
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from flask import current_app
 from sqlalchemy import select
@@ -61,16 +61,23 @@ class Walk:
         while True:
             query = select(table).where(table.c.seq >= self.expected).order_by(table.c.seq)
             rows = db.session.execute(query.limit(VERIFY_BATCH)).mappings().all()
-            for row in rows:
-                problem = self.row_problem(row)
-                if problem:
-                    return self.verdict(self.expected, problem)
-                self.expected, self.prev_hash = self.expected + 1, row["hash"]
-                self.checked += 1
+            bad = self.through(rows)
+            if bad:
+                return bad
             if len(rows) < VERIFY_BATCH:
                 break
         found = self.length_problem() or self.head_problem()
         return self.verdict(*found) if found else self.verdict(None, None)
+
+    def through(self, rows: Iterable[Mapping]) -> dict | None:
+        """Check rows in sequence order: the verdict at the first bad one, else None."""
+        for row in rows:
+            problem = self.row_problem(row)
+            if problem:
+                return self.verdict(self.expected, problem)
+            self.expected, self.prev_hash = self.expected + 1, row["hash"]
+            self.checked += 1
+        return None
 
     def row_problem(self, row: Mapping) -> str | None:
         seq = self.expected

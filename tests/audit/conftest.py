@@ -79,3 +79,16 @@ def export_log(client, tmp_path):
         return path
 
     return export_
+
+
+@pytest.fixture
+def auditor(auth_headers):
+    return auth_headers("auditor", "region")  # its user and token: events 1 and 2
+
+
+@pytest.fixture
+def public_key_file(runner, tmp_path):
+    """The public key as `sib audit public-key` prints it, saved for the auditor."""
+    path = tmp_path / "audit-signing.pem"
+    path.write_text(runner.invoke(args=["audit", "public-key"]).stdout)
+    return path

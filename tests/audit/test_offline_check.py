@@ -17,18 +17,6 @@ from tests.audit.intruder import move_head, rewrite, rows, unkeyed_hash
 
 
 @pytest.fixture
-def auditor(auth_headers):
-    return auth_headers("auditor", "region")  # its user and token: events 1 and 2
-
-
-@pytest.fixture
-def public_key_file(runner, tmp_path):
-    path = tmp_path / "audit-signing.pem"
-    path.write_text(runner.invoke(args=["audit", "public-key"]).stdout)
-    return path
-
-
-@pytest.fixture
 def checkpoint(client, auditor):
     """A factory: the log's head, signed now, as the auditor keeps it (its token)."""
 

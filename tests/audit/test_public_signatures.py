@@ -22,19 +22,6 @@ TAG = b"sib-audit-checkpoint-ed25519\n"
 SIGNED = ("seq", "hash", "at", "keyed_from", "key_id", "signing_key_id")
 
 
-@pytest.fixture
-def auditor(auth_headers):
-    return auth_headers("auditor", "region")  # its user and token: events 1 and 2
-
-
-@pytest.fixture
-def public_key_file(runner, tmp_path):
-    """The public key as `sib audit public-key` prints it, saved for the auditor."""
-    path = tmp_path / "audit-signing.pem"
-    path.write_text(runner.invoke(args=["audit", "public-key"]).stdout)
-    return path
-
-
 def payload(checkpoint: dict) -> bytes:
     signed = {name: checkpoint[name] for name in SIGNED}
     return TAG + json.dumps(signed, sort_keys=True, separators=(",", ":")).encode()
