@@ -41,7 +41,7 @@ def active_payments() -> Subquery:
             RunSettlement.settled_on,
             Organisation.slug.label("organisation"),
             RunPayer.kind,
-        )  # fmt: skip
+        )
         .join(RunPayer, RunPayer.id == RunSettlement.obligation_id)
         .join(Organisation, Organisation.id == RunPayer.organisation_id)
         .where(RunSettlement.kind == "payment", RunSettlement.id.not_in(reversed_ids))

@@ -54,7 +54,7 @@ def entries(contract: Contract, as_of: date | None = None, *, drafts: bool = Fal
             paid.c.organisation,
             paid.c.kind,
             paid.c.settled_on.label("paid_on"),
-        )  # fmt: skip
+        )
         .outerjoin(paid, paid.c.run_id == PaymentRun.id)
         .where(PaymentRun.contract_id == contract.id, PaymentRun.status.in_(statuses))
     )
