@@ -491,3 +491,35 @@ def test_money_earned_when_nothing_is_drawn_is_not_owed_unless_the_surplus_goes_
     assert period["amount"] == amount
     assert Decimal(provider_of(period)) == Decimal(provider)
     assert Decimal(period["investors"].get("senior_fund", {}).get("principal", "0")) == 0
+
+
+def test_a_correction_one_payer_shares_stays_its_credit_so_payers_pay_beyond_the_outcome_total():
+    """docs/terms.md, reading 32: step 4 caps what terms earn; step 7 nets a negative balance
+    per payer and never pays it back, so payers together may pay more than the cap."""
+    document = contract(
+        metrics=[
+            {"code": "A", "name": "A", "unit": "count", "direction": "higher"},
+            {"code": "B", "name": "B", "unit": "count", "direction": "higher"},
+        ],
+        terms=[
+            {"id": "jobs", "metric": "A", "kind": "tiered", "basis": "cumulative",
+             "tiers": [{"at": "10", "pay": "100000"}]},
+            {"id": "health", "metric": "B", "kind": "rate_card", "price": "30000",
+             "payer_shares": {"nacka": "1"}},
+        ],
+        caps={"outcome_total": "100000"},
+    )  # fmt: skip
+    # 2028 reports A = -5: five of 2027's outcomes were wrong, cumulative 5 is below the tier
+    reported = {"2027": {"A": "10", "B": "0"}, "2028": {"A": "-5", "B": "2"}}
+    answer = settled(document, values(reported))
+    first, second = period_of(answer, "2027"), period_of(answer, "2028")
+    # 2027: cumulative 10 reaches the tier: 100000, the whole cap, half each
+    assert first["payers"] == {"botkyrka": "50000.00", "nacka": "50000.00"}
+    # 2028: jobs 0 less 100000 earned = -100000 (half each); health 2 x 30000 = 60000, Nacka's
+    # alone; net -40000 leaves the earned total at 60000, under the cap: nothing cut
+    assert term_of(second, "jobs")["amount"] == "-100000.00"
+    assert term_of(second, "health")["amount"] == "60000.00"
+    # Botkyrka -50000: its credit, carried and never paid back; Nacka -50000 + 60000 = 10000
+    assert nonzero(second["payers"]) == {"nacka": "10000.00"}
+    # Earned 60000, paid 110000: beyond the 100000 cap by part of Botkyrka's 50000 credit
+    assert answer["totals"]["amount"] == "110000.00"
