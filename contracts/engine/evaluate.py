@@ -124,6 +124,11 @@ def thresholds(term: Term, earned_before: Decimal, repaid_room: Decimal) -> tupl
 
 
 def _aggregate_card(readings, term, ctx: Context, measure: Decimal, run: TermRun, name) -> None:
+    if not (term.brackets or term.price_steps):  # one price, the usual card: no curve to build
+        units = units_of(term, measure)
+        run.result = units * term.price  # what `Curve.earned` gives a single price
+        run.clause = f"{name} {fmt(measure)} gives {fmt(units)} units (pays {fmt(run.result)})"
+        return
     curve = Curve(term, thresholds(term, ctx.earned_before, ctx.repaid_room))
     if term.brackets and not term.cumulative:
         units, low = _bracket_units(readings, term, ctx.index)
@@ -183,6 +188,8 @@ def explanation(run: TermRun) -> str:
     Returns:
         One plain-language sentence, parts separated by semicolons.
     """
+    if run.clause and not (run.gate_note or run.notes or run.caps):  # the usual sentence
+        return run.clause + "; no cap bound" if run.pays else run.clause
     parts = [run.gate_note, run.clause]
     if run.notes:
         parts += run.notes

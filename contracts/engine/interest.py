@@ -136,10 +136,12 @@ def owed_once(known: dict | None, contract: Contract, tranche: Tranche, position
     """Return `owed`, remembered in ``known`` so a period computes it once per investor.
 
     Step 5's capacity and the waterfall both ask at the period's payment date, and nothing
-    is paid in between; a tranche is a value, so equal tranches may share an entry.
+    is paid in between. Entries are keyed by the tranche object itself (its identity): both
+    ask with the contract's own tranches, and hashing a tranche by value on every ask cost
+    more than the lookup saved.
 
     Args:
-        known: the period's ``{(tranche, investor): owed}``, or None to remember nothing.
+        known: the period's ``{(id(tranche), investor): owed}``, or None to remember nothing.
         contract: the contract.
         tranche: the investor's tranche.
         position: the investor's account.
@@ -150,7 +152,7 @@ def owed_once(known: dict | None, contract: Contract, tranche: Tranche, position
     """
     if known is None:
         return owed(contract, tranche, position, on)
-    key = (tranche, position.investor.org)
+    key = (id(tranche), position.investor.org)
     if key not in known:
         known[key] = owed(contract, tranche, position, on)
     return known[key]

@@ -30,6 +30,9 @@ class Ledger:
     participant_paid: dict[str, Decimal] = field(default_factory=dict)
     valued: dict[str, dict[int, Decimal]] = field(default_factory=dict)  # cumulative rows
     flows: dict[str, list[tuple[dt.date, Decimal]]] = field(default_factory=dict)
+    #: Groups whose amounts so far are read within a period (a cumulative term counts net of
+    #: them, a group cap_total bounds them); other groups' memory changes between periods only.
+    watched: frozenset[str] = frozenset()
 
 
 def open_ledger(contract: Contract, outcomes: Outcomes) -> Ledger:
@@ -52,9 +55,11 @@ def open_ledger(contract: Contract, outcomes: Outcomes) -> Ledger:
         if term.cap_total is not None:
             known = group_caps.get(term.group)
             group_caps[term.group] = term.cap_total if known is None else min(known, term.cap_total)
+    watched = frozenset(t.group for t in contract.terms if t.cumulative or t.group in group_caps)
     return Ledger(
         contract=contract,
         group_caps=group_caps,
+        watched=watched,
         readings=Readings(contract, outcomes),
         earned={t.id: ZERO for t in contract.terms},
         memory={t.group: ZERO for t in contract.terms},

@@ -106,7 +106,10 @@ class Readings:
             The Reading.
         """
         read = self.summed if cumulative else self.value
-        v = read(metric, index, repeatable)
+        if cumulative or self._per_participant[metric]:
+            v = read(metric, index, repeatable)
+        else:
+            v = self._by_period[index].get(metric)  # `value` inline: asked for every term
         if v is None:
             return Reading(None, f"{metric} has no value in period {self.labels[index]}")
         if measure.kind == "value":

@@ -80,7 +80,11 @@ def round_minor(amount: Decimal, exponent: int, mode: str = "half_up") -> Decima
         The amount quantized to the minor unit.
     """
     unit = _QUANTA.get(exponent) or quantum(exponent)  # the table first: asked for every term
-    rounded = amount.quantize(unit, rounding=ROUNDING_MODES[mode], context=_WORK)
+    # Positional arguments: `quantize` parses them several times faster than keywords, and this
+    # runs for every term of every period.
+    rounded = amount.quantize(unit, ROUNDING_MODES[mode], _WORK)
+    if rounded and exponent >= 0:
+        return rounded  # what adding 0 gives a non-zero amount: the same value and exponent
     return _WORK.add(rounded, ZERO)  # adding 0 turns -0.00 into 0.00
 
 
@@ -119,12 +123,10 @@ def split(
     return dict(split_pairs(total, tuple(shares), exponent))
 
 
-@lru_cache(maxsize=1 << 14, typed=True)  # term amounts and shares repeat period after period
 def split_pairs(total: Decimal, shares: tuple, exponent: int) -> tuple[tuple[str, Decimal], ...]:
     """Return `split` as ``(key, part)`` pairs, without building a dict.
 
-    The parts depend only on the values, so equal values may share a remembered answer
-    whatever their written form.
+    Term amounts and shares repeat period after period, so splits are remembered.
 
     Args:
         total: the amount to split, in whole minor units.
@@ -134,8 +136,27 @@ def split_pairs(total: Decimal, shares: tuple, exponent: int) -> tuple[tuple[str
     Returns:
         ``(key, part)`` in the order of ``shares``; the parts sum exactly to ``total``.
     """
+    if type(total) is Decimal:
+        return _split_remembered(str(total), shares, exponent)
+    return _split(total, shares, exponent)
+
+
+# The split and amount caches below are keyed by the amount's text, not the decimal: a decimal
+# with decimals computes its hash afresh for every new object, which costs several times what
+# writing its text does, and every amount is a new object. The text gives back the exact
+# decimal, so the answer is the one the decimal itself would get; equal values written
+# differently merely get entries of their own.
+
+
+@lru_cache(maxsize=1 << 14)
+def _split_remembered(total: str, shares: tuple, exponent: int) -> tuple[tuple[str, Decimal], ...]:
+    return _split(Decimal(total), shares, exponent)
+
+
+def _split(total: Decimal, shares: tuple, exponent: int) -> tuple[tuple[str, Decimal], ...]:
+    # `split_pairs`, computed. The parts depend only on the values.
     if total < 0:
-        negated = split_pairs(-total, shares, exponent)
+        negated = _split(-total, shares, exponent)
         return tuple((key, _WORK.minus(part)) for key, part in negated)
     weight = sum((w for _, w in shares), ZERO)
     if weight <= 0:
@@ -158,7 +179,6 @@ def _minor(units: int, exponent: int) -> Decimal:
     return _WORK.add(Decimal(units).scaleb(-exponent, context=_WORK), ZERO)
 
 
-@lru_cache(maxsize=1 << 16, typed=True)  # equal amounts write alike; amounts repeat a lot
 def format_amount(amount: Decimal, exponent: int) -> str:
     """Write an amount with exactly the currency's minor-unit decimals (never ``-0.00``).
 
@@ -169,6 +189,18 @@ def format_amount(amount: Decimal, exponent: int) -> str:
     Returns:
         The amount as a plain string such as ``"1000000.00"``.
     """
+    if type(amount) is Decimal:  # equal amounts write alike; amounts repeat a lot
+        return _amount_remembered(str(amount), exponent)
+    return _amount_text(amount, exponent)
+
+
+@lru_cache(maxsize=1 << 16)
+def _amount_remembered(amount: str, exponent: int) -> str:
+    return _amount_text(Decimal(amount), exponent)
+
+
+def _amount_text(amount: Decimal, exponent: int) -> str:
+    # `format_amount`, computed.
     value = amount.quantize(quantum(exponent), context=_WORK)
     if value == 0:
         value = abs(value)

@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from contracts.engine.model import Contract, Term
-from contracts.engine.money import split
+from contracts.engine.money import split_pairs
 
 ZERO = Decimal(0)
 
@@ -33,7 +33,9 @@ def shares_for(contract: Contract, term: Term, label: str) -> tuple[tuple[str, D
     return ((contract.payers[0], Decimal(1)),) if len(contract.payers) == 1 else ()
 
 
-def split_term(contract: Contract, term: Term, label: str, amount: Decimal) -> dict[str, Decimal]:
+def split_term(
+    contract: Contract, term: Term, label: str, amount: Decimal
+) -> tuple[tuple[str, Decimal], ...]:
     """Step 6: split a term's amount among payers, largest remainder, ties to the first listed.
 
     Args:
@@ -43,9 +45,10 @@ def split_term(contract: Contract, term: Term, label: str, amount: Decimal) -> d
         amount: the term's amount in whole minor units.
 
     Returns:
-        ``{payer: part}`` for the payers in the shares used.
+        ``(payer, part)`` pairs for the payers in the shares used, in their order (each payer
+        once): what a term line keeps, with no dict built per term and period.
     """
-    return split(amount, shares_for(contract, term, label), contract.exponent)
+    return split_pairs(amount, shares_for(contract, term, label), contract.exponent)
 
 
 @dataclass

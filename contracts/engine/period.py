@@ -12,9 +12,9 @@ from contracts.engine.interest import capacity
 from contracts.engine.ledger import Ledger
 from contracts.engine.model import Period
 from contracts.engine.money import format_decimal as fmt
-from contracts.engine.money import round_minor, split_pairs
+from contracts.engine.money import round_minor
 from contracts.engine.participants import apply_participant_cap
-from contracts.engine.payers import YearlyCapMove, apply_yearly_cap, held_total, shares_for
+from contracts.engine.payers import YearlyCapMove, apply_yearly_cap, held_total, split_term
 from contracts.engine.results import InvestorShare, PayerLine, PeriodAnswer, TermLine
 from contracts.engine.waterfall import Distribution, distribute
 
@@ -107,6 +107,7 @@ def _evaluate_all(ledger: Ledger, index: int, terms, room: Decimal) -> list[Term
     # until "investors_repaid"; a cumulative term counts net of its group's memory then.
     runs, before, group_memory = [], ZERO, dict(ledger.memory)
     readings, earned, valued = ledger.readings, ledger.earned, ledger.valued
+    watched = ledger.watched  # the groups whose memory a term of the period reads
     # Only rate cards read what a term earned before, the room left or rows valued earlier;
     # the other kinds share one context that gives the period alone.
     plain = Context(index, ZERO, ZERO, NOTHING_VALUED)
@@ -123,23 +124,26 @@ def _evaluate_all(ledger: Ledger, index: int, terms, room: Decimal) -> list[Term
                 figure += sum((e.value for e in run.events), ZERO)
             if term.cumulative:
                 figure -= group_memory[term.group]
-            group_memory[term.group] += figure
+            if term.group in watched:
+                group_memory[term.group] += figure
             before += figure
         runs.append(run)
     return runs
 
 
 def _participant_pass(ledger: Ledger, runs: list[TermRun]) -> None:
-    events = [e for r in runs if r.pays for e in r.events]
-    if events:  # only participant-level rate cards make events; most periods have none
+    counted = [r for r in runs if r.pays and r.units is not None]
+    if not counted:
+        return  # only participant-level rate cards count units; most periods have none
+    events = [e for r in counted for e in r.events]  # only those cards make events
+    if events:
         _value_events(ledger, runs, events)
-    for run in runs:
-        if run.pays and run.units is not None:
-            name = "cumulative value" if run.term.cumulative else "value"
-            run.clause = (
-                f"{name} {fmt(run.measure)}: {run.units} participant(s) counted as units "
-                f"(pays {fmt(run.result)})"
-            )
+    for run in counted:
+        name = "cumulative value" if run.term.cumulative else "value"
+        run.clause = (
+            f"{name} {fmt(run.measure)}: {run.units} participant(s) counted as units "
+            f"(pays {fmt(run.result)})"
+        )
 
 
 def _value_events(ledger: Ledger, runs: list[TermRun], events) -> None:
@@ -170,7 +174,7 @@ def _participant_note(cap: Decimal, cut: dict[str, Decimal]) -> str:
 
 def _steps_one_to_three(ledger: Ledger, runs: list[TermRun]) -> None:
     contract, memory, group_caps = ledger.contract, dict(ledger.memory), ledger.group_caps
-    exponent, rounding = contract.exponent, contract.rounding
+    exponent, rounding, watched = contract.exponent, contract.rounding, ledger.watched
     for run in runs:
         if not run.pays:
             continue
@@ -186,7 +190,8 @@ def _steps_one_to_three(ledger: Ledger, runs: list[TermRun]) -> None:
         if cap is not None:
             group_cap(run, cap, memory[group])
         run.amount = round_minor(run.amount, exponent, rounding)
-        memory[group] += run.amount
+        if group in watched:
+            memory[group] += run.amount
 
 
 def _step_four(ledger: Ledger, paying: list[TermRun]) -> None:
@@ -200,13 +205,12 @@ def _step_four(ledger: Ledger, paying: list[TermRun]) -> None:
 
 def _steps_six_seven(ledger: Ledger, period: Period, runs: list[TermRun]):
     # Step 6 splits each paying term among payers; step 7 caps each payer's total for the year.
-    contract, label, exponent = ledger.contract, period.label, ledger.contract.exponent
+    contract, label = ledger.contract, period.label
     dues = {payer: ZERO for payer in contract.payers}
     parts: dict[str, tuple[tuple[str, Decimal], ...]] = {}  # term id -> (payer, part) pairs
     for run in runs:
         if run.pays:
-            shares = shares_for(contract, run.term, label)
-            parts[run.term.id] = pairs = split_pairs(run.amount, shares, exponent)
+            parts[run.term.id] = pairs = split_term(contract, run.term, label, run.amount)
             for payer, part in pairs:
                 dues[payer] = dues.get(payer, ZERO) + part
     moves: dict[str, YearlyCapMove] = {}

@@ -72,10 +72,14 @@ def distribute(
     """
     got = {p.investor.org: [ZERO, ZERO] for p in positions}
     for tranche in contract.tranches:
+        if money <= 0:
+            break  # nothing left to pay down (often: an earlier slot took the period's money)
         members = [p for p in positions if p.investor.tranche == tranche.name]
         weights = [(p.investor.org, p.drawn_by(on)) for p in members]
         dues = {p.investor.org: owed_once(known, contract, tranche, p, on) for p in members}
         for slot in (0, 1):
+            if money <= 0:
+                break
             caps = {org: due[slot] for org, due in dues.items()}
             for org, part in capped_split(money, weights, caps, contract.exponent).items():
                 got[org][slot] += part
