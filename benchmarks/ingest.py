@@ -232,8 +232,11 @@ def child(mode: str, path: str, database_url: str | None) -> None:
     print(json.dumps(result))
 
 
-def run_child(mode: str, path: Path, database_url: str | None = None) -> dict:
-    command = [sys.executable, __file__, "--child", mode, str(path)]
+def run_child(
+    mode: str, path: Path, database_url: str | None = None, script: str = __file__
+) -> dict:
+    """Run `script --child mode path [url]` in a process of its own; its last line as JSON."""
+    command = [sys.executable, script, "--child", mode, str(path)]
     if database_url:
         command.append(database_url)
     env = {**os.environ, "LOG_LEVEL": "WARNING"}

@@ -20,8 +20,6 @@ from __future__ import annotations
 import argparse
 import io
 import json
-import os
-import subprocess
 import sys
 import tempfile
 import time
@@ -133,14 +131,7 @@ def child(mode: str, path: str, database_url: str | None) -> None:
 
 
 def run_child(mode: str, path: Path, database_url: str | None = None) -> dict:
-    command = [sys.executable, __file__, "--child", mode, str(path)]
-    if database_url:
-        command.append(database_url)
-    env = {**os.environ, "LOG_LEVEL": "WARNING"}
-    done = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
-    if done.returncode != 0:
-        raise SystemExit(f"{mode} on {path.name} failed:\n{done.stderr[-3000:]}")
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    return base.run_child(mode, path, database_url, script=__file__)
 
 
 def _print(label: str, run: dict) -> None:
