@@ -12,7 +12,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from contracts.models import Contract, ContractVersion, Organisation
 from sib.dbtypes import Money, UtcDateTime
@@ -50,10 +50,11 @@ class Drawdown(db.Model):
     __table_args__ = (CheckConstraint("amount > 0", name="amount_positive"),)
 
 
-class PaymentRun(db.Model):
-    """One settlement of a contract through a period; approved runs never change."""
+class Settled:
+    """What the engine settled through a period: the terms version, its input and its answer.
 
-    __tablename__ = "payment_runs"
+    Shared by payment runs and forecasts, which differ in what they may become.
+    """
 
     id: Mapped[int] = mapped_column(primary_key=True)
     contract_id: Mapped[int] = mapped_column(ForeignKey("contracts.id"), index=True)
@@ -62,18 +63,33 @@ class PaymentRun(db.Model):
     version_id: Mapped[int] = mapped_column(ForeignKey("contract_versions.id"))
     #: the engine's input document exactly as settled (JSON text, sorted keys)
     input_document: Mapped[str] = mapped_column(Text)
-    #: SHA-256 of terms and input (TERMS.md); the same inputs give the same run
+    #: SHA-256 of terms and input (TERMS.md); the same inputs give the same answer
     digest: Mapped[str] = mapped_column(String(64))
     #: the engine's answer (JSON text, sorted keys)
     answer: Mapped[str] = mapped_column(Text)
+    created_by: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+    @declared_attr
+    def contract(cls) -> Mapped[Contract]:
+        return relationship(Contract)
+
+    @declared_attr
+    def version(cls) -> Mapped[ContractVersion]:
+        return relationship(ContractVersion)
+
+
+class PaymentRun(Settled, db.Model):
+    """One settlement of a contract through a period; approved runs never change."""
+
+    __tablename__ = "payment_runs"
+
     #: what this run owes per period: {period: {"payers": {...}, "investors": {...},
     #: "provider": "..."}}, decimal strings; approved runs summed give the approved position
     allocation: Mapped[str] = mapped_column(Text)
     #: fingerprint of the approved position the run's differences were taken against
     basis: Mapped[str] = mapped_column(String(64))
     status: Mapped[str] = mapped_column(String(20), default="draft")
-    created_by: Mapped[str] = mapped_column(String(200))
-    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     approved_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     #: when the last obligation was settled (the settlements table holds each entry)
     settled_on: Mapped[date | None] = mapped_column(Date)
@@ -82,8 +98,6 @@ class PaymentRun(db.Model):
     #: what went to the provider in this run, in the contract currency
     provider_amount: Mapped[Decimal] = mapped_column(Money(), default=Decimal(0))
 
-    contract: Mapped[Contract] = relationship()
-    version: Mapped[ContractVersion] = relationship()
     lines: Mapped[list["RunLine"]] = relationship(
         cascade="all, delete-orphan", order_by="RunLine.position"
     )
@@ -208,24 +222,10 @@ class RunSettlement(db.Model):
     )
 
 
-class Forecast(db.Model):
+class Forecast(Settled, db.Model):
     """A settlement computed for a period whose payment date has not come: never approvable."""
 
     __tablename__ = "forecasts"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    contract_id: Mapped[int] = mapped_column(ForeignKey("contracts.id"), index=True)
-    period_label: Mapped[str] = mapped_column(String(80))
-    version_id: Mapped[int] = mapped_column(ForeignKey("contract_versions.id"))
-    #: the engine's input document (JSON text, sorted keys)
-    input_document: Mapped[str] = mapped_column(Text)
-    digest: Mapped[str] = mapped_column(String(64))
-    #: the engine's answer (JSON text, sorted keys)
-    answer: Mapped[str] = mapped_column(Text)
     #: the day the forecast was asked for: figures known then
     made_on: Mapped[date] = mapped_column(Date)
-    created_by: Mapped[str] = mapped_column(String(200))
-    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
-
-    contract: Mapped[Contract] = relationship()
-    version: Mapped[ContractVersion] = relationship()
